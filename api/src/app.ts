@@ -1,0 +1,75 @@
+import cors from '@fastify/cors'
+import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify'
+import { issuerFromDomain, type Config } from './config.js'
+import authPlugin, { requireAuth } from './plugins/auth.js'
+import cognitoPlugin from './plugins/cognito.js'
+import healthRoutes from './routes/health/index.js'
+import meRoutes from './routes/me/index.js'
+import { CognitoError, createCognitoClient, createCognitoService, type CognitoClient } from './services/cognito-service.js'
+import { createJwtVerifier } from './services/jwt-verifier.js'
+
+export interface Deps {
+  logger: FastifyServerOptions['logger']
+  cognitoClient: CognitoClient
+}
+
+const STATUS_CODES: Record<number, string> = { 400: 'bad_request', 404: 'not_found', 405: 'method_not_allowed', 413: 'payload_too_large', 415: 'unsupported_media_type' }
+
+/** One access-log line per request, written when it completes, instead of Fastify's two. */
+class AccessLog extends LogController {
+  override incomingRequest () {}
+  override requestCompleted (error: Error | null, request: FastifyRequest, reply: FastifyReply) {
+    const line = { req: request, res: reply, responseTime: reply.elapsedTime }
+    if (error) reply.log.error({ ...line, err: error }, 'request errored')
+    else reply.log.info(line, 'request completed')
+  }
+}
+
+/** Builds the whole API from its config. The HTTP server, the Lambda handler and the tests all call this. */
+export function buildApp (config: Config, deps: Partial<Deps> = {}): FastifyInstance {
+  const app = Fastify({
+    logger: deps.logger ?? {
+      level: config.LOG_LEVEL,
+      redact: { paths: ['req.headers.authorization', 'headers.authorization', 'request.headers.authorization'], censor: '[redacted]' }
+    },
+    logController: new AccessLog()
+  })
+
+  const verifier = createJwtVerifier({ issuer: issuerFromDomain(config.AUTH0_DOMAIN), audience: config.AUTH0_AUDIENCE })
+  const cognitoClient = deps.cognitoClient ?? createCognitoClient(config.AWS_REGION)
+  app.addHook('onClose', async () => {
+    await verifier.close()
+    if (!deps.cognitoClient) (cognitoClient as ReturnType<typeof createCognitoClient>).destroy()
+  })
+
+  app.setErrorHandler(function (err: FastifyError | CognitoError, request, reply) {
+    request.log.error({ err, request: { method: request.method, url: request.url } }, 'request failed')
+    if (err instanceof CognitoError) {
+      if (err.retryAfterSeconds) reply.header('retry-after', err.retryAfterSeconds)
+      return reply.code(err.statusCode).send({ error: err.code, message: err.message })
+    }
+    const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 600 ? err.statusCode : 500
+    if (status >= 500) return reply.code(status).send({ error: 'internal_error', message: 'Internal Server Error' })
+    return reply.code(status).send({ error: STATUS_CODES[status] ?? 'bad_request', message: err.message })
+  })
+  app.setNotFoundHandler((request, reply) => reply.code(404).send({ error: 'not_found', message: 'Not Found' }))
+
+  app.register(cors, {
+    origin: config.FRONTEND_ORIGIN,
+    methods: ['GET'],
+    allowedHeaders: ['Authorization', 'Content-Type'],
+    maxAge: 600
+  })
+  app.register(authPlugin, { verifier })
+  app.register(cognitoPlugin, {
+    service: createCognitoService({ client: cognitoClient, userPoolId: config.COGNITO_USER_POOL_ID, providerName: config.COGNITO_AUTH0_PROVIDER_NAME })
+  })
+
+  app.register(healthRoutes)
+  app.register(async function protectedRoutes (scope) {
+    requireAuth(scope)
+    await scope.register(meRoutes, { emailClaim: config.AUTH0_EMAIL_CLAIM })
+  })
+
+  return app
+}

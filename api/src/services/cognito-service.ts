@@ -1,0 +1,136 @@
+import {
+  AdminGetUserCommand,
+  CognitoIdentityProviderClient,
+  DescribeUserPoolCommand,
+  type AttributeType
+} from '@aws-sdk/client-cognito-identity-provider'
+import { NodeHttpHandler } from '@smithy/node-http-handler'
+
+export const COGNITO_ERRORS = {
+  /** Cognito refused for rate: the caller may retry shortly. */
+  THROTTLED: 'cognito_throttled',
+  /** Anything else: missing pool, bad credentials, 5xx, timeout, refused connection. */
+  FAILED: 'cognito_failed'
+} as const
+
+export class CognitoError extends Error {
+  override name = 'CognitoError'
+  readonly statusCode: number
+  readonly retryAfterSeconds: number | undefined
+  constructor (
+    readonly code: typeof COGNITO_ERRORS[keyof typeof COGNITO_ERRORS],
+    /** What the logs get: the SDK error name, AWS request id and HTTP status, never upstream text. */
+    readonly upstream: { name: string, requestId?: string, httpStatus?: number }
+  ) {
+    const throttled = code === COGNITO_ERRORS.THROTTLED
+    super(throttled ? 'Cognito is busy, retry shortly' : 'Cognito request failed')
+    this.statusCode = throttled ? 503 : 502
+    this.retryAfterSeconds = throttled ? 1 : undefined
+  }
+}
+
+const THROTTLING = new Set(['TooManyRequestsException', 'ThrottlingException'])
+
+/**
+ * One SDK client per process. Region comes from config; credentials and the endpoint come from
+ * the SDK's own chain (env keys, session token, Lambda role, AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER).
+ * Short timeouts and two attempts keep a hanging Cognito from hanging the API.
+ */
+export function createCognitoClient (region: string) {
+  return new CognitoIdentityProviderClient({
+    region,
+    maxAttempts: 2,
+    requestHandler: new NodeHttpHandler({ connectionTimeout: 1_000, requestTimeout: 2_000 })
+  })
+}
+
+export type CognitoClient = Pick<CognitoIdentityProviderClient, 'send'>
+
+export interface UserPoolSummary { id: string, name: string | null, arn: string | null, estimated_users: number | null }
+export interface FederatedUser {
+  username: string
+  status: string | null
+  enabled: boolean | null
+  created_at: string | null
+  updated_at: string | null
+  attributes: Record<string, string>
+}
+
+/**
+ * Reads the pool (cached: DescribeUserPool is limited to 15 requests/s per account) and the
+ * caller's federated user `<provider>_<sub>` (live: a sign-in through Cognito can create it any time).
+ */
+export function createCognitoService ({ client, userPoolId, providerName, poolTtlMs = 5 * 60_000 }: {
+  client: CognitoClient
+  userPoolId: string
+  providerName: string
+  poolTtlMs?: number
+}) {
+  let pool: { value: Promise<UserPoolSummary>, expiresAt: number } | undefined
+
+  async function fetchPool (): Promise<UserPoolSummary> {
+    const { UserPool } = await call(() => client.send(new DescribeUserPoolCommand({ UserPoolId: userPoolId })))
+    return {
+      id: UserPool?.Id ?? userPoolId,
+      name: UserPool?.Name ?? null,
+      arn: UserPool?.Arn ?? null,
+      estimated_users: UserPool?.EstimatedNumberOfUsers ?? null
+    }
+  }
+
+  function describePool (): Promise<UserPoolSummary> {
+    if (!pool || pool.expiresAt <= Date.now()) {
+      // Concurrent callers share one request; a failure is not cached.
+      const value = fetchPool()
+      const entry = { value, expiresAt: Number.POSITIVE_INFINITY }
+      pool = entry
+      value.then(() => { entry.expiresAt = Date.now() + poolTtlMs }, () => { if (pool === entry) pool = undefined })
+    }
+    return pool.value
+  }
+
+  async function findFederatedUser (sub: string): Promise<FederatedUser | null> {
+    const username = `${providerName}_${sub}`
+    try {
+      const user = await call(() => client.send(new AdminGetUserCommand({ UserPoolId: userPoolId, Username: username })))
+      return {
+        username: user.Username ?? username,
+        status: user.UserStatus ?? null,
+        enabled: user.Enabled ?? null,
+        created_at: user.UserCreateDate?.toISOString() ?? null,
+        updated_at: user.UserLastModifiedDate?.toISOString() ?? null,
+        attributes: toRecord(user.UserAttributes)
+      }
+    } catch (err) {
+      // Not an error: the user has not signed in through Cognito's hosted UI yet.
+      if (err instanceof CognitoError && err.upstream.name === 'UserNotFoundException') return null
+      throw err
+    }
+  }
+
+  return {
+    describePool,
+    findFederatedUser,
+    async summary (sub: string) {
+      const [userPool, federatedUser] = await Promise.all([describePool(), findFederatedUser(sub)])
+      return { user_pool: userPool, federated_user: federatedUser }
+    }
+  }
+}
+
+export type CognitoService = ReturnType<typeof createCognitoService>
+
+async function call<T> (send: () => Promise<T>): Promise<T> {
+  try {
+    return await send()
+  } catch (err) {
+    const { name = 'Error', code, $metadata } = err as { name?: string, code?: string, $metadata?: { requestId?: string, httpStatusCode?: number } }
+    // Network failures (ECONNREFUSED, timeouts) arrive as plain errors with a code, not as service exceptions.
+    const upstream = { name: name === 'Error' && code ? code : name, requestId: $metadata?.requestId, httpStatus: $metadata?.httpStatusCode }
+    throw new CognitoError(THROTTLING.has(upstream.name) ? COGNITO_ERRORS.THROTTLED : COGNITO_ERRORS.FAILED, upstream)
+  }
+}
+
+function toRecord (attributes: AttributeType[] = []): Record<string, string> {
+  return Object.fromEntries(attributes.flatMap(({ Name, Value }) => (Name && Value !== undefined ? [[Name, Value]] : [])))
+}

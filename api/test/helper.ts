@@ -1,0 +1,49 @@
+import type { Test } from 'tap'
+import { buildApp, type Deps } from '../src/app.js'
+import type { Config } from '../src/config.js'
+import { POOL_ID, PROVIDER, startCognitoStub, type CognitoStub } from './fixtures/cognito-stub.js'
+import { AUDIENCE, startIdentityProvider, type IdentityProvider } from './fixtures/identity-provider.js'
+
+export const EMAIL_CLAIM = 'https://api.example.test/email'
+
+export function testConfig (overrides: Partial<Config> = {}): Config {
+  return {
+    AUTH0_DOMAIN: 'http://127.0.0.1:9',
+    AUTH0_AUDIENCE: AUDIENCE,
+    AUTH0_EMAIL_CLAIM: EMAIL_CLAIM,
+    AWS_REGION: 'us-east-1',
+    COGNITO_USER_POOL_ID: POOL_ID,
+    COGNITO_AUTH0_PROVIDER_NAME: PROVIDER,
+    BACKEND_PORT: 8000,
+    FRONTEND_ORIGIN: 'http://localhost:3000',
+    LOG_LEVEL: 'silent',
+    ...overrides
+  }
+}
+
+export async function build (t: Test, { config = testConfig(), deps = {} }: { config?: Config, deps?: Partial<Deps> } = {}) {
+  const app = buildApp(config, { logger: false, ...deps })
+  t.after(() => app.close())
+  await app.ready()
+  return app
+}
+
+/**
+ * The API wired to a JWKS server and a Cognito stub on 127.0.0.1, through the same SDK client
+ * and environment variables production uses (AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER, static keys).
+ */
+export async function setup (t: Test, overrides: Partial<Config> = {}) {
+  const [idp, cognito] = await Promise.all([startIdentityProvider(), startCognitoStub()])
+  t.after(() => Promise.all([idp.close(), cognito.close()]))
+  Object.assign(process.env, {
+    AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: cognito.endpoint,
+    AWS_ACCESS_KEY_ID: 'AKIDTEST',
+    AWS_SECRET_ACCESS_KEY: 'test-secret'
+  })
+  const app = await build(t, { config: testConfig({ AUTH0_DOMAIN: idp.domain, ...overrides }) })
+  return { app, idp, cognito }
+}
+
+export const bearer = (token: string) => ({ authorization: `Bearer ${token}` })
+
+export type { CognitoStub, IdentityProvider }

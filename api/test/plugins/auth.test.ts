@@ -1,0 +1,117 @@
+import { createHmac } from 'node:crypto'
+import Fastify from 'fastify'
+import t from 'tap'
+import authPlugin, { requireAuth } from '../../src/plugins/auth.js'
+import { createJwtVerifier } from '../../src/services/jwt-verifier.js'
+import { AUDIENCE, rsaKeyPair } from '../fixtures/identity-provider.js'
+import { bearer, setup } from '../helper.js'
+
+const b64url = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url')
+
+t.test('a valid token reaches /me; the Bearer scheme is case-insensitive', async t => {
+  const { app, idp } = await setup(t)
+  for (const scheme of ['Bearer', 'bearer', 'BEARER']) {
+    const res = await app.inject({ url: '/me', headers: { authorization: `${scheme} ${idp.signToken()}` } })
+    t.equal(res.statusCode, 200, scheme)
+  }
+})
+
+t.test('no token: 401 with a bare Bearer challenge', async t => {
+  const { app } = await setup(t)
+  for (const headers of [{}, { authorization: 'Basic dXNlcjpwYXNz' }, { authorization: '' }]) {
+    const res = await app.inject({ url: '/me', headers })
+    t.equal(res.statusCode, 401)
+    t.equal(res.headers['www-authenticate'], 'Bearer')
+    t.same(res.json(), { error: 'unauthorized', message: 'Missing bearer token' })
+  }
+})
+
+t.test('every bad token gets the same 401 body and an invalid_token challenge', async t => {
+  const { app, idp } = await setup(t)
+  const now = Math.floor(Date.now() / 1000)
+  const publicPem = idp.publicKey.export({ type: 'spki', format: 'pem' }).toString()
+  const valid = idp.signToken()
+  const [header, payload] = valid.split('.')
+  const hs256WithPublicKey = (() => {
+    const head = b64url({ alg: 'HS256', typ: 'JWT', kid: 'key-1' })
+    return `${head}.${payload}.${createHmac('sha256', publicPem).update(`${head}.${payload}`).digest('base64url')}`
+  })()
+
+  const badTokens: Record<string, string> = {
+    malformed: 'not-a-jwt',
+    'three garbage parts': 'abc.def.ghi',
+    'bearer without a token': '',
+    'token with a space inside': `${valid} extra`,
+    expired: idp.signToken({ iat: now - 3600, exp: now - 60 }),
+    'not yet valid': idp.signToken({ nbf: now + 300 }),
+    'wrong issuer': idp.signToken({ iss: 'https://evil.example.com/' }),
+    'issuer without trailing slash': idp.signToken({ iss: idp.domain }),
+    'wrong audience': idp.signToken({ aud: 'https://other-api.example.com' }),
+    'missing exp': idp.signToken({ exp: undefined }),
+    'missing iss': idp.signToken({ iss: undefined }),
+    'missing aud': idp.signToken({ aud: undefined }),
+    'missing sub': idp.signToken({ sub: undefined }),
+    'sub not a string': idp.signToken({ sub: 42 }),
+    'alg none': `${b64url({ alg: 'none', typ: 'JWT', kid: 'key-1' })}.${payload}.`,
+    'HS256 signed with the public key': hs256WithPublicKey,
+    'tampered payload': `${header}.${b64url({ ...JSON.parse(Buffer.from(payload!, 'base64url').toString()), sub: 'auth0|mallory' })}.${valid.split('.')[2]}`,
+    'unknown kid': idp.signToken({}, { kid: 'no-such-key' }),
+    'no kid': `${b64url({ alg: 'RS256', typ: 'JWT' })}.${payload}.${valid.split('.')[2]}`,
+    'foreign key, known kid': idp.signToken({}, { key: rsaKeyPair().privateKey }),
+    'jku pointing elsewhere': `${b64url({ alg: 'RS256', typ: 'JWT', kid: 'attacker', jku: 'http://127.0.0.1:9/jwks.json' })}.${payload}.${valid.split('.')[2]}`
+  }
+
+  for (const [name, token] of Object.entries(badTokens)) {
+    const res = await app.inject({ url: '/me', headers: { authorization: `Bearer ${token}`.trimEnd() } })
+    t.equal(res.statusCode, 401, name)
+    t.same(res.json(), { error: 'unauthorized', message: 'Invalid access token' }, name)
+    t.match(res.headers['www-authenticate'], /^Bearer error="invalid_token"/, name)
+  }
+})
+
+t.test('a token within the clock tolerance is accepted', async t => {
+  const { app, idp } = await setup(t)
+  const now = Math.floor(Date.now() / 1000)
+  const res = await app.inject({ url: '/me', headers: bearer(idp.signToken({ iat: now - 600, exp: now - 2, nbf: now + 2 })) })
+  t.equal(res.statusCode, 200)
+})
+
+t.test('JWKS unreachable with no cached key: 503 with Retry-After, not 500', async t => {
+  for (const mode of ['error', 'hang'] as const) {
+    const { app, idp } = await setup(t)
+    idp.mode = mode
+    const res = await app.inject({ url: '/me', headers: bearer(idp.signToken()) })
+    t.equal(res.statusCode, 503, mode)
+    t.same(res.json(), { error: 'jwks_unavailable', message: 'Cannot verify access tokens right now' }, mode)
+    t.equal(res.headers['retry-after'], '30', mode)
+  }
+})
+
+t.test('JWKS on a closed port: 503', async t => {
+  const { app, idp } = await setup(t)
+  const token = idp.signToken()
+  await idp.close()
+  const res = await app.inject({ url: '/me', headers: bearer(token) })
+  t.equal(res.statusCode, 503)
+})
+
+t.test('a cached key keeps working while the JWKS is down', async t => {
+  const { app, idp } = await setup(t)
+  t.equal((await app.inject({ url: '/me', headers: bearer(idp.signToken()) })).statusCode, 200)
+  idp.mode = 'error'
+  t.equal((await app.inject({ url: '/me', headers: bearer(idp.signToken({ sub: 'auth0|bob' })) })).statusCode, 200)
+  t.equal(idp.jwksRequests, 1)
+})
+
+t.test('auth runs before schema validation: an anonymous caller never sees a 400', async t => {
+  const app = Fastify()
+  t.after(() => app.close())
+  await app.register(authPlugin, { verifier: createJwtVerifier({ issuer: 'http://127.0.0.1:9/', audience: AUDIENCE }) })
+  await app.register(async scope => {
+    requireAuth(scope)
+    scope.post('/things', { schema: { body: { type: 'object', required: ['name'], properties: { name: { type: 'string' } } } } }, async () => ({ ok: true }))
+  })
+  const res = await app.inject({ method: 'POST', url: '/things', payload: { wrong: 1 } })
+  t.equal(res.statusCode, 401)
+  t.notMatch(res.body, /name/)
+})
