@@ -25,13 +25,18 @@ class AccessLog extends LogController {
   }
 }
 
+/** pino JSON on stdout; a bearer token that ends up in a logged object is censored. */
+export function loggerOptions (config: Pick<Config, 'LOG_LEVEL'>) {
+  return {
+    level: config.LOG_LEVEL,
+    redact: { paths: ['req.headers.authorization', 'headers.authorization', 'request.headers.authorization'], censor: '[redacted]' }
+  }
+}
+
 /** Builds the whole API from its config. The HTTP server, the Lambda handler and the tests all call this. */
 export function buildApp (config: Config, deps: Partial<Deps> = {}): FastifyInstance {
   const app = Fastify({
-    logger: deps.logger ?? {
-      level: config.LOG_LEVEL,
-      redact: { paths: ['req.headers.authorization', 'headers.authorization', 'request.headers.authorization'], censor: '[redacted]' }
-    },
+    logger: deps.logger ?? loggerOptions(config),
     logController: new AccessLog()
   })
 
@@ -55,7 +60,8 @@ export function buildApp (config: Config, deps: Partial<Deps> = {}): FastifyInst
   app.setNotFoundHandler((request, reply) => reply.code(404).send({ error: 'not_found', message: 'Not Found' }))
 
   app.register(cors, {
-    origin: config.FRONTEND_ORIGIN,
+    // A list, not a string: the header is then sent only to that origin, never as a fixed value to everyone.
+    origin: [config.FRONTEND_ORIGIN],
     methods: ['GET'],
     allowedHeaders: ['Authorization', 'Content-Type'],
     maxAge: 600

@@ -1,0 +1,84 @@
+import t from 'tap'
+import { POOL_ID } from '../fixtures/cognito-stub.js'
+import { bearer, EMAIL_CLAIM, setup } from '../helper.js'
+
+t.test('GET /me: the caller, the pool and their federated user', async t => {
+  const { app, idp, cognito } = await setup(t)
+  cognito.users.add('Auth0_auth0|alice')
+  const res = await app.inject({ url: '/me', headers: bearer(idp.signToken({ [EMAIL_CLAIM]: 'alice@example.com' })) })
+  t.equal(res.statusCode, 200)
+  t.same(res.json(), {
+    message: 'Hello, alice@example.com, Cognito call OK',
+    auth0_user: { sub: 'auth0|alice', email: 'alice@example.com' },
+    cognito_result: {
+      user_pool: { id: POOL_ID, name: 'test-pool', arn: `arn:aws:cognito-idp:us-east-1:123456789012:userpool/${POOL_ID}`, estimated_users: 1 },
+      federated_user: {
+        username: 'Auth0_auth0|alice',
+        status: 'EXTERNAL_PROVIDER',
+        enabled: true,
+        created_at: '2023-11-14T22:13:20.000Z',
+        updated_at: '2023-11-14T22:15:00.000Z',
+        attributes: { email: 'alice@example.com', sub: '8f1c2d3e-0000-4000-8000-000000000001' }
+      }
+    }
+  })
+})
+
+t.test('a user who never signed in through Cognito: federated_user null, 200', async t => {
+  const { app, idp } = await setup(t)
+  const res = await app.inject({ url: '/me', headers: bearer(idp.signToken({ sub: 'auth0|bob' })) })
+  t.equal(res.statusCode, 200)
+  t.equal(res.json().cognito_result.federated_user, null)
+  t.same(res.json().auth0_user, { sub: 'auth0|bob', email: null }, 'no email claim: null')
+  t.equal(res.json().message, 'Hello, auth0|bob, Cognito call OK')
+})
+
+t.test('the email comes only from the configured claim', async t => {
+  const { app, idp } = await setup(t, { AUTH0_EMAIL_CLAIM: 'https://example.com/email' })
+  const res = await app.inject({ url: '/me', headers: bearer(idp.signToken({ email: 'plain@example.com', 'https://example.com/email': 'ns@example.com' })) })
+  t.equal(res.json().auth0_user.email, 'ns@example.com')
+})
+
+t.test('DescribeUserPool is cached, AdminGetUser is live', async t => {
+  const { app, idp, cognito } = await setup(t)
+  await Promise.all([1, 2, 3].map(() => app.inject({ url: '/me', headers: bearer(idp.signToken()) })))
+  await app.inject({ url: '/me', headers: bearer(idp.signToken()) })
+  t.equal(cognito.calls.DescribeUserPool, 1)
+  t.equal(cognito.calls.AdminGetUser, 4)
+})
+
+t.test('Cognito failures: short JSON errors, no upstream text', async t => {
+  const cases = [
+    { name: 'throttled', operation: 'AdminGetUser', behaviour: 'throttle', status: 503, error: 'cognito_throttled' },
+    { name: 'missing pool', operation: 'DescribeUserPool', behaviour: 'missing-pool', status: 502, error: 'cognito_failed' },
+    { name: 'bad credentials', operation: 'AdminGetUser', behaviour: 'not-authorized', status: 502, error: 'cognito_failed' },
+    { name: '5xx', operation: 'AdminGetUser', behaviour: 'server-error', status: 502, error: 'cognito_failed' },
+    { name: 'hangs', operation: 'AdminGetUser', behaviour: 'hang', status: 502, error: 'cognito_failed' }
+  ] as const
+  for (const c of cases) {
+    const { app, idp, cognito } = await setup(t)
+    cognito.behaviour[c.operation] = c.behaviour
+    const res = await app.inject({ url: '/me', headers: bearer(idp.signToken()) })
+    t.equal(res.statusCode, c.status, c.name)
+    t.equal(res.json().error, c.error, c.name)
+    t.same(Object.keys(res.json()), ['error', 'message'], c.name)
+    t.notMatch(res.body, /Rate exceeded|secret upstream|does not exist|security token|stack|at /, c.name)
+    t.equal(res.headers['retry-after'], c.status === 503 ? '1' : undefined, c.name)
+  }
+})
+
+t.test('Cognito unreachable (connection refused): 502', async t => {
+  const { app, idp, cognito } = await setup(t)
+  await cognito.close()
+  const res = await app.inject({ url: '/me', headers: bearer(idp.signToken()) })
+  t.equal(res.statusCode, 502)
+  t.same(res.json(), { error: 'cognito_failed', message: 'Cognito request failed' })
+})
+
+t.test('a failed DescribeUserPool is not cached', async t => {
+  const { app, idp, cognito } = await setup(t)
+  cognito.behaviour.DescribeUserPool = 'server-error'
+  t.equal((await app.inject({ url: '/me', headers: bearer(idp.signToken()) })).statusCode, 502)
+  cognito.behaviour.DescribeUserPool = 'ok'
+  t.equal((await app.inject({ url: '/me', headers: bearer(idp.signToken()) })).statusCode, 200)
+})
