@@ -1,0 +1,111 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import t from 'tap'
+import { POOL_ID, startCognitoStub } from './fixtures/cognito-stub.js'
+import { AUDIENCE, startIdentityProvider } from './fixtures/identity-provider.js'
+import { bundleLikeSam } from './fixtures/sam.js'
+
+type Handler = (event: unknown, context: unknown) => Promise<{ statusCode: number, headers: Record<string, string>, body: string, multiValueHeaders?: Record<string, string[]> }>
+
+const idp = await startIdentityProvider()
+const cognito = await startCognitoStub()
+cognito.users.add('Auth0_auth0|alice')
+const outdir = mkdtempSync(join(tmpdir(), 'sam-bundle-'))
+t.teardown(async () => { await Promise.all([idp.close(), cognito.close()]); rmSync(outdir, { recursive: true, force: true }) })
+
+// What Lambda's environment holds: the template's variables, the region and the role's credentials.
+Object.assign(process.env, {
+  AUTH0_DOMAIN: idp.domain,
+  AUTH0_AUDIENCE: AUDIENCE,
+  COGNITO_USER_POOL_ID: POOL_ID,
+  AWS_REGION: 'us-east-1',
+  AWS_ACCESS_KEY_ID: 'ASIATEST',
+  AWS_SECRET_ACCESS_KEY: 'test-secret',
+  AWS_SESSION_TOKEN: 'test-session-token',
+  AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: cognito.endpoint,
+  LOG_LEVEL: 'silent'
+})
+const bundle = await bundleLikeSam(outdir)
+const handler: Handler = (await import(pathToFileURL(bundle.file).href))[bundle.exportName]
+const context = { awsRequestId: 'c6af9ac6-7b61-11e6-9a41-93e812345678', functionName: 'ApiFunction', getRemainingTimeInMillis: () => 15_000 }
+
+function httpApiEvent (path: string, headers: Record<string, string> = {}, method = 'GET') {
+  return {
+    version: '2.0',
+    routeKey: `${method} ${path}`,
+    rawPath: path,
+    rawQueryString: '',
+    headers: { host: 'abc123.execute-api.us-east-1.amazonaws.com', 'user-agent': 'curl/8.5.0', ...headers },
+    requestContext: {
+      accountId: '123456789012',
+      apiId: 'abc123',
+      domainName: 'abc123.execute-api.us-east-1.amazonaws.com',
+      domainPrefix: 'abc123',
+      http: { method, path, protocol: 'HTTP/1.1', sourceIp: '203.0.113.7', userAgent: 'curl/8.5.0' },
+      requestId: 'JKJaXmPLvHcESHA=',
+      routeKey: `${method} ${path}`,
+      stage: '$default',
+      time: '22/Nov/2026:14:00:00 +0000',
+      timeEpoch: 1795356000000
+    },
+    isBase64Encoded: false
+  }
+}
+
+function restApiEvent (path: string, headers: Record<string, string> = {}) {
+  return {
+    resource: path,
+    path,
+    httpMethod: 'GET',
+    headers: { Host: 'abc123.execute-api.us-east-1.amazonaws.com', ...headers },
+    multiValueHeaders: Object.fromEntries(Object.entries({ Host: 'abc123.execute-api.us-east-1.amazonaws.com', ...headers }).map(([k, v]) => [k, [v]])),
+    queryStringParameters: null,
+    multiValueQueryStringParameters: null,
+    pathParameters: null,
+    stageVariables: null,
+    requestContext: {
+      accountId: '123456789012',
+      apiId: 'abc123',
+      httpMethod: 'GET',
+      identity: { sourceIp: '203.0.113.7', userAgent: 'curl/8.5.0' },
+      path: `/Prod${path}`,
+      protocol: 'HTTP/1.1',
+      requestId: 'c6af9ac6-7b61-11e6-9a41-93e812345678',
+      resourcePath: path,
+      stage: 'Prod'
+    },
+    body: null,
+    isBase64Encoded: false
+  }
+}
+
+for (const [name, event] of [['HTTP API (v2)', httpApiEvent], ['REST API (v1)', restApiEvent]] as const) {
+  t.test(`${name}: /health, /me with and without a token`, async t => {
+    const health = await handler(event('/health'), context)
+    t.equal(health.statusCode, 200)
+    t.same(JSON.parse(health.body), { status: 'ok' })
+
+    const me = await handler(event('/me', { authorization: `Bearer ${idp.signToken({ 'https://api.example.test/email': 'x' })}` }), context)
+    t.equal(me.statusCode, 200)
+    const body = JSON.parse(me.body)
+    t.equal(body.auth0_user.sub, 'auth0|alice')
+    t.equal(body.cognito_result.user_pool.id, POOL_ID)
+    t.equal(body.cognito_result.federated_user.username, 'Auth0_auth0|alice')
+
+    const anonymous = await handler(event('/me'), context)
+    t.equal(anonymous.statusCode, 401)
+    t.equal(anonymous.headers['www-authenticate'], 'Bearer')
+  })
+}
+
+t.test('HTTP API preflight reaches Fastify\'s CORS', async t => {
+  const res = await handler(httpApiEvent('/me', { origin: 'http://localhost:3000', 'access-control-request-method': 'GET' }, 'OPTIONS'), context)
+  t.equal(res.statusCode, 204)
+  t.equal(res.headers['access-control-allow-origin'], 'http://localhost:3000')
+})
+
+t.test('the container reuses one app: the pool is described once across invocations', async t => {
+  t.equal(cognito.calls.DescribeUserPool, 1)
+})
