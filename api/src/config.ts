@@ -34,10 +34,18 @@ export function loadConfig (env: Record<string, string | undefined> = process.en
   try {
     config = envSchema<Config>({ schema: ConfigSchema, data, env: false })
   } catch (err) {
-    throw new ConfigError((err as Error).message.replaceAll('env/', '').replace(/^env /, ''))
+    const problems = (err as { errors?: AjvError[] }).errors ?? []
+    throw new ConfigError(problems.map(describe).join('; ') || (err as Error).message)
   }
   issuerFromDomain(config.AUTH0_DOMAIN)
   return config
+}
+
+interface AjvError { keyword: string, instancePath: string, message?: string, params: Record<string, unknown> }
+
+function describe ({ keyword, instancePath, message, params }: AjvError): string {
+  if (keyword === 'required') return `${String(params.missingProperty)} is not set`
+  return `${instancePath.slice(1)} ${message ?? 'is invalid'}`
 }
 
 /** The entry points' way to fail at boot: one line naming the variable, no stack trace. */

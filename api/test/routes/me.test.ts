@@ -47,6 +47,13 @@ t.test('DescribeUserPool is cached, AdminGetUser is live', async t => {
   t.equal(cognito.calls.AdminGetUser, 4)
 })
 
+t.test('Cognito connections are kept alive between requests', async t => {
+  const { app, idp, cognito } = await setup(t)
+  for (let i = 0; i < 10; i++) await app.inject({ url: '/me', headers: bearer(idp.signToken({ sub: `auth0|user-${i}` })) })
+  t.equal(cognito.calls.AdminGetUser, 10)
+  t.ok(cognito.connections <= 2, `${cognito.connections} connections for 11 calls`)
+})
+
 t.test('Cognito failures: short JSON errors, no upstream text', async t => {
   const cases = [
     { name: 'throttled', operation: 'AdminGetUser', behaviour: 'throttle', status: 503, error: 'cognito_throttled' },

@@ -1,0 +1,95 @@
+/**
+ * `npm run bench`: what a token verification costs next to the RSA floor, and what /me
+ * costs next to /health, with many distinct users and a Cognito stand-in on 127.0.0.1.
+ * Prints numbers and ratios; asserts nothing.
+ */
+import { spawn } from 'node:child_process'
+import { createPublicKey, verify as rsaVerify } from 'node:crypto'
+import { fileURLToPath } from 'node:url'
+import autocannon from 'autocannon'
+import { createVerifier } from 'fast-jwt'
+import buildGetJwks from 'get-jwks'
+import { createJwtVerifier } from '../src/services/jwt-verifier.js'
+import { POOL_ID, startCognitoStub } from '../test/fixtures/cognito-stub.js'
+import { AUDIENCE, startIdentityProvider } from '../test/fixtures/identity-provider.js'
+
+const USERS = 2_000
+const ROUNDS = 3
+const DURATION_S = Number(process.env.BENCH_SECONDS ?? 5)
+
+const idp = await startIdentityProvider()
+const cognito = await startCognitoStub()
+const tokens = Array.from({ length: USERS }, (_, i) => idp.signToken({ sub: `auth0|user-${i}` }))
+for (let i = 0; i < USERS; i += 2) cognito.users.add(`Auth0_auth0|user-${i}`)
+
+async function perToken (name: string, fn: (token: string) => unknown) {
+  for (const token of tokens) await fn(token) // warm up: JIT, key fetch
+  let best = Infinity
+  for (let round = 0; round < ROUNDS; round++) {
+    const start = process.hrtime.bigint()
+    for (const token of tokens) await fn(token)
+    best = Math.min(best, Number(process.hrtime.bigint() - start) / 1000 / tokens.length)
+  }
+  console.log(`  ${name.padEnd(44)} ${best.toFixed(1).padStart(7)} µs/token`)
+  return best
+}
+
+console.log(`Token verification (${USERS} distinct tokens, best of ${ROUNDS} rounds)`)
+const publicKey = createPublicKey(idp.publicKey.export({ type: 'spki', format: 'pem' }))
+const floor = await perToken('RSA floor: crypto.verify on the signature', token => {
+  const dot = token.lastIndexOf('.')
+  if (!rsaVerify('sha256', Buffer.from(token.slice(0, dot)), publicKey, Buffer.from(token.slice(dot + 1), 'base64url'))) throw new Error('bad')
+})
+const verifier = createJwtVerifier({ issuer: idp.issuer, audience: AUDIENCE })
+const ours = await perToken('this API: createJwtVerifier().verify', token => verifier.verify(token))
+const getJwks = buildGetJwks({ issuersWhitelist: [idp.issuer] })
+const naive = createVerifier({
+  key: async ({ header }: { header: { kid: string, alg: string } }) => getJwks.getPublicKey({ domain: idp.issuer, kid: header.kid, alg: header.alg }),
+  algorithms: ['RS256'],
+  allowedIss: idp.issuer,
+  allowedAud: AUDIENCE
+})
+const obvious = await perToken('obvious get-jwks key callback (PEM per call)', token => naive(token))
+console.log(`  ratio this API / RSA floor: ${(ours / floor).toFixed(2)}x   obvious / this API: ${(obvious / ours).toFixed(2)}x`)
+await verifier.close()
+
+console.log(`\nHTTP on 127.0.0.1 (built server in a child process, ${DURATION_S} s each, ${USERS} users, half federated)`)
+const port = 18_000 + Math.floor(Math.random() * 1000)
+const server = spawn(process.execPath, [fileURLToPath(new URL('../dist/server.js', import.meta.url))], {
+  stdio: ['ignore', 'ignore', 'inherit'],
+  env: {
+    PATH: process.env.PATH,
+    AUTH0_DOMAIN: idp.domain,
+    AUTH0_AUDIENCE: AUDIENCE,
+    AWS_REGION: 'us-east-1',
+    COGNITO_USER_POOL_ID: POOL_ID,
+    AWS_ACCESS_KEY_ID: 'AKIDBENCH',
+    AWS_SECRET_ACCESS_KEY: 'bench-secret',
+    AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: cognito.endpoint,
+    BACKEND_PORT: String(port)
+  }
+})
+const url = `http://127.0.0.1:${port}`
+for (let i = 0; i < 100 && !(await fetch(`${url}/health`).then(r => r.ok, () => false)); i++) await new Promise(resolve => setTimeout(resolve, 100))
+
+async function load (path: string) {
+  let next = 0
+  const result = await autocannon({
+    url: `${url}${path}`,
+    connections: 20,
+    duration: DURATION_S,
+    requests: [{ setupRequest: req => ({ ...req, headers: { authorization: `Bearer ${tokens[next++ % USERS]}` } }) }]
+  })
+  const failed = result.non2xx + result.errors + result.timeouts
+  console.log(`  ${path.padEnd(8)} ${result.requests.average.toFixed(0).padStart(7)} req/s   p50 ${result.latency.p50} ms   p99 ${result.latency.p99} ms   failed ${failed}`)
+  return result
+}
+
+await load('/me') // warm up: JWKS, pool description, keep-alive sockets
+const health = await load('/health')
+const me = await load('/me')
+console.log(`  ratio /me / /health: throughput ${(me.requests.average / health.requests.average).toFixed(2)}x, p99 ${(me.latency.p99 / Math.max(health.latency.p99, 1)).toFixed(2)}x`)
+console.log(`  Cognito stand-in calls: DescribeUserPool ${cognito.calls.DescribeUserPool}, AdminGetUser ${cognito.calls.AdminGetUser}`)
+
+server.kill('SIGTERM')
+await Promise.all([idp.close(), cognito.close()])
