@@ -44,7 +44,7 @@ const verifier = createJwtVerifier({ issuer: idp.issuer, audience: AUDIENCE })
 const ours = await perToken('this API: createJwtVerifier().verify', token => verifier.verify(token))
 const getJwks = buildGetJwks({ issuersWhitelist: [idp.issuer] })
 const naive = createVerifier({
-  key: async ({ header }: { header: { kid: string, alg: string } }) => getJwks.getPublicKey({ domain: idp.issuer, kid: header.kid, alg: header.alg }),
+  key: async ({ header }) => getJwks.getPublicKey({ domain: idp.issuer, kid: header.kid, alg: header.alg }),
   algorithms: ['RS256'],
   allowedIss: idp.issuer,
   allowedAud: AUDIENCE
