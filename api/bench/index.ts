@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process'
 import { createPublicKey, verify as rsaVerify } from 'node:crypto'
 import { fileURLToPath } from 'node:url'
 import autocannon from 'autocannon'
-import { createVerifier } from 'fast-jwt'
+import { createVerifier, type DecodedJwt } from 'fast-jwt'
 import buildGetJwks from 'get-jwks'
 import { createJwtVerifier } from '../src/services/jwt-verifier.js'
 import { POOL_ID, startCognitoStub } from '../test/fixtures/cognito-stub.js'
@@ -44,7 +44,7 @@ const verifier = createJwtVerifier({ issuer: idp.issuer, audience: AUDIENCE })
 const ours = await perToken('this API: createJwtVerifier().verify', token => verifier.verify(token))
 const getJwks = buildGetJwks({ issuersWhitelist: [idp.issuer] })
 const naive = createVerifier({
-  key: async ({ header }) => getJwks.getPublicKey({ domain: idp.issuer, kid: header.kid, alg: header.alg }),
+  key: async ({ header }: DecodedJwt) => getJwks.getPublicKey({ domain: idp.issuer, kid: header.kid, alg: header.alg }),
   algorithms: ['RS256'],
   allowedIss: idp.issuer,
   allowedAud: AUDIENCE
