@@ -48,12 +48,12 @@ export function buildApp (config: Config, deps: Partial<Deps> = {}): FastifyInst
   })
 
   app.setErrorHandler(function (err: FastifyError | CognitoError, request, reply) {
-    request.log.error({ err, request: { method: request.method, url: request.url } }, 'request failed')
+    const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 600 ? err.statusCode : 500
+    request.log[status >= 500 ? 'error' : 'info']({ err, request: { method: request.method, url: request.url } }, 'request failed')
     if (err instanceof CognitoError) {
       if (err.retryAfterSeconds) reply.header('retry-after', err.retryAfterSeconds)
-      return reply.code(err.statusCode).send({ error: err.code, message: err.message })
+      return reply.code(status).send({ error: err.code, message: err.message })
     }
-    const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 600 ? err.statusCode : 500
     if (status >= 500) return reply.code(status).send({ error: 'internal_error', message: 'Internal Server Error' })
     return reply.code(status).send({ error: STATUS_CODES[status] ?? 'bad_request', message: err.message })
   })

@@ -3,7 +3,7 @@ import Fastify from 'fastify'
 import t from 'tap'
 import authPlugin, { requireAuth } from '../../src/plugins/auth.js'
 import { createJwtVerifier } from '../../src/services/jwt-verifier.js'
-import { AUDIENCE, rsaKeyPair } from '../fixtures/identity-provider.js'
+import { AUDIENCE, rsaKeyPair, startIdentityProvider } from '../fixtures/identity-provider.js'
 import { bearer, setup } from '../helper.js'
 
 const b64url = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url')
@@ -104,14 +104,23 @@ t.test('a cached key keeps working while the JWKS is down', async t => {
 })
 
 t.test('auth runs before schema validation: an anonymous caller never sees a 400', async t => {
+  const idp = await startIdentityProvider()
+  const verifier = createJwtVerifier({ issuer: idp.issuer, audience: AUDIENCE })
   const app = Fastify()
-  t.after(() => app.close())
-  await app.register(authPlugin, { verifier: createJwtVerifier({ issuer: 'http://127.0.0.1:9/', audience: AUDIENCE }) })
+  t.after(async () => { await app.close(); await verifier.close(); await idp.close() })
+  await app.register(authPlugin, { verifier })
   await app.register(async scope => {
     requireAuth(scope)
     scope.post('/things', { schema: { body: { type: 'object', required: ['name'], properties: { name: { type: 'string' } } } } }, async () => ({ ok: true }))
   })
-  const res = await app.inject({ method: 'POST', url: '/things', payload: { wrong: 1 } })
-  t.equal(res.statusCode, 401)
-  t.notMatch(res.body, /name/)
+  const anonymous = await app.inject({ method: 'POST', url: '/things', payload: { wrong: 1 } })
+  t.equal(anonymous.statusCode, 401)
+  t.notMatch(anonymous.body, /name/)
+
+  const signedIn = { authorization: `Bearer ${idp.signToken()}` }
+  const invalid = await app.inject({ method: 'POST', url: '/things', payload: { wrong: 1 }, headers: signedIn })
+  t.equal(invalid.statusCode, 400, 'validation still applies once authenticated')
+  t.match(invalid.json().message, /name/)
+  const valid = await app.inject({ method: 'POST', url: '/things', payload: { name: 'x' }, headers: signedIn })
+  t.same(valid.json(), { ok: true })
 })
