@@ -1,0 +1,30 @@
+import { render } from 'preact'
+import { App } from './app.js'
+import { createAuthClient } from './auth.js'
+import { finishLogin } from './callback.js'
+import { readConfig, type WebConfig } from './config.js'
+import { ConfigError, StartupError } from './pages/ConfigError/index.js'
+import './style.css'
+
+const root = document.getElementById('app')!
+
+async function start (config: WebConfig) {
+  render(<p class='status'>Loading…</p>, root)
+  try {
+    // The one Auth0 client, created before the first real render.
+    const auth = await createAuthClient(config)
+    const url = new URL(window.location.href)
+    const callback = url.pathname === '/callback'
+      ? await finishLogin(auth, url, path => window.history.replaceState(null, '', path))
+      : undefined
+    const isAuthenticated = await auth.isAuthenticated()
+    const user = isAuthenticated ? await auth.getUser() : undefined
+    render(<App auth={auth} config={config} session={{ isAuthenticated, user }} callback={callback} />, root)
+  } catch (err) {
+    render(<StartupError message={(err as Error).message} />, root)
+  }
+}
+
+const result = readConfig(import.meta.env)
+if (result.ok) start(result.config)
+else render(<ConfigError missing={result.missing} />, root)

@@ -1,0 +1,26 @@
+/** Shown instead of a blank page when the build lacks a VITE_ value. */
+export function ConfigError ({ missing }: { missing: string[] }) {
+  return (
+    <main>
+      <section role='alert'>
+        <h1>Configuration error</h1>
+        <p>This build of the app is missing:</p>
+        <ul>{missing.map(key => <li key={key}><code>{key}</code></li>)}</ul>
+        <p>Set them in <code>.env</code> (see <code>.env.example</code>) or as build arguments, and build again.</p>
+      </section>
+    </main>
+  )
+}
+
+/** Shown when the Auth0 client cannot start, e.g. Auth0 unreachable during the silent session check. */
+export function StartupError ({ message }: { message: string }) {
+  return (
+    <main>
+      <section role='alert'>
+        <h1>Cannot reach Auth0</h1>
+        <p>{message}</p>
+        <p><a href='/'>Try again</a></p>
+      </section>
+    </main>
+  )
+}

@@ -1,0 +1,49 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import t from 'tap'
+import { build } from 'vite'
+
+const WEB = new URL('..', import.meta.url).pathname
+
+async function buildWith (env: Record<string, string>) {
+  const outDir = mkdtempSync(join(tmpdir(), 'web-dist-'))
+  t.teardown(() => rmSync(outDir, { recursive: true, force: true }))
+  Object.assign(process.env, env)
+  try {
+    await build({ root: WEB, configFile: join(WEB, 'vite.config.ts'), logLevel: 'silent', build: { outDir, emptyOutDir: true } })
+  } finally {
+    for (const key of Object.keys(env)) delete process.env[key]
+  }
+  const files = readdirSync(join(outDir, 'assets')).map(name => join(outDir, 'assets', name))
+  return { html: readFileSync(join(outDir, 'index.html'), 'utf8'), assets: files.map(file => readFileSync(file, 'utf8')).join('\n') }
+}
+
+const VITE = {
+  VITE_AUTH0_DOMAIN: 'tenant.eu.auth0.com',
+  VITE_AUTH0_CLIENT_ID: 'spa-client-id-123',
+  VITE_AUTH0_AUDIENCE: 'https://api.example.com',
+  VITE_AUTH0_REDIRECT_URI: 'http://localhost:3000/callback',
+  VITE_BACKEND_BASE_URL: 'https://abc123.execute-api.eu-west-1.amazonaws.com'
+}
+
+t.test('the bundle carries the VITE_ values and none of the secrets in the environment', async t => {
+  const { html, assets } = await buildWith({
+    ...VITE,
+    AUTH0_CLIENT_SECRET: 'auth0-secret-must-not-leak',
+    AWS_ACCESS_KEY_ID: 'AKIAMUSTNOTLEAK00000',
+    AWS_SECRET_ACCESS_KEY: 'aws-secret-must-not-leak',
+    AWS_SESSION_TOKEN: 'aws-session-must-not-leak'
+  })
+  t.match(assets, 'spa-client-id-123')
+  for (const secret of ['auth0-secret-must-not-leak', 'AKIAMUSTNOTLEAK00000', 'aws-secret-must-not-leak', 'aws-session-must-not-leak']) {
+    t.notOk(assets.includes(secret) || html.includes(secret), `${secret} stays out`)
+  }
+
+  const csp = /http-equiv="Content-Security-Policy" content="([^"]+)"/.exec(html)?.[1]?.replaceAll('&#39;', "'")
+  t.ok(csp, 'index.html carries a CSP')
+  t.match(csp, "connect-src 'self' https://tenant.eu.auth0.com https://abc123.execute-api.eu-west-1.amazonaws.com")
+  t.match(csp, 'frame-src https://tenant.eu.auth0.com;')
+  t.match(csp, "script-src 'self';")
+  t.ok(html.indexOf('Content-Security-Policy') < html.indexOf('<script'), 'the policy comes before any script')
+})

@@ -1,0 +1,62 @@
+import t from 'tap'
+import type { AuthClient } from '../src/auth.js'
+import { finishLogin, safeTarget } from '../src/callback.js'
+
+function fakeAuth (handle: (url?: string) => Promise<unknown>) {
+  const calls: string[] = []
+  const auth = {
+    handleRedirectCallback: async (url?: string) => { calls.push(url ?? ''); return handle(url) }
+  } as unknown as AuthClient
+  return { auth, calls }
+}
+
+function recorder () {
+  const urls: string[] = []
+  return { urls, replace: (path: string) => { urls.push(path) } }
+}
+
+t.test('code + state: exchanged once, URL cleaned, back to appState.targetUrl', async t => {
+  const { auth, calls } = fakeAuth(async () => ({ appState: { targetUrl: '/home' } }))
+  const history = recorder()
+  const url = new URL('http://localhost:3000/callback?code=abc&state=xyz')
+  const [first, second] = await Promise.all([finishLogin(auth, url, history.replace), finishLogin(auth, url, history.replace)])
+  t.same(first, { kind: 'signed-in', target: '/home' })
+  t.equal(second, first, 'a second call gets the first outcome')
+  t.same(calls, ['http://localhost:3000/callback?code=abc&state=xyz'], 'handleRedirectCallback ran exactly once')
+  t.same(history.urls, ['/home'])
+})
+
+t.test('only code, or only state: nothing is exchanged', async t => {
+  for (const search of ['?code=abc', '?state=xyz', '']) {
+    const { auth, calls } = fakeAuth(async () => ({}))
+    const outcome = await finishLogin(auth, new URL(`http://localhost:3000/callback${search}`), () => {})
+    t.same(outcome, { kind: 'nothing-to-do' }, search || 'no params')
+    t.equal(calls.length, 0)
+  }
+})
+
+t.test('error params from Auth0 are shown, not exchanged', async t => {
+  const { auth, calls } = fakeAuth(async () => ({}))
+  const history = recorder()
+  const outcome = await finishLogin(auth, new URL('http://localhost:3000/callback?error=access_denied&error_description=User%20did%20not%20authorize&state=xyz'), history.replace)
+  t.same(outcome, { kind: 'error', error: 'access_denied', description: 'User did not authorize' })
+  t.equal(calls.length, 0)
+  t.same(history.urls, ['/callback'], 'parameters removed from the address bar')
+})
+
+t.test('an SDK failure (e.g. Invalid state) becomes a shown error', async t => {
+  const { auth } = fakeAuth(async () => { throw Object.assign(new Error('Invalid state'), { error: 'invalid_state' }) })
+  const history = recorder()
+  const outcome = await finishLogin(auth, new URL('http://localhost:3000/callback?code=abc&state=stale'), history.replace)
+  t.same(outcome, { kind: 'error', error: 'invalid_state', description: 'Invalid state' })
+  t.same(history.urls, ['/callback'])
+})
+
+t.test('appState cannot turn the callback into an open redirect', async t => {
+  t.equal(safeTarget('/home?tab=1'), '/home?tab=1')
+  for (const target of ['https://evil.example.com', '//evil.example.com', '/\\evil.example.com', 'javascript:alert(1)', undefined, 42]) {
+    t.equal(safeTarget(target), '/home', String(target))
+  }
+  const { auth } = fakeAuth(async () => ({ appState: { targetUrl: '//evil.example.com/' } }))
+  t.same(await finishLogin(auth, new URL('http://localhost:3000/callback?code=a&state=b'), () => {}), { kind: 'signed-in', target: '/home' })
+})

@@ -1,0 +1,46 @@
+import preact from '@preact/preset-vite'
+import { defineConfig, loadEnv, type Plugin } from 'vite'
+import { auth0Origin } from './src/config.js'
+
+const ROOT = new URL('..', import.meta.url).pathname
+
+/**
+ * Writes the Content-Security-Policy into the built index.html: exactly the origins this build
+ * talks to (Auth0 for the login redirect, the silent-auth iframe and the token endpoint; the API).
+ * nginx adds what a <meta> policy cannot carry (frame-ancestors). Build only: Vite's dev server needs inline scripts.
+ */
+function contentSecurityPolicy (env: Record<string, string>): Plugin {
+  const origin = (url: string | undefined, toOrigin = (u: string) => new URL(u).origin) => {
+    try { return url ? toOrigin(url) : '' } catch { return '' }
+  }
+  const auth0 = origin(env.VITE_AUTH0_DOMAIN, auth0Origin)
+  const api = origin(env.VITE_BACKEND_BASE_URL)
+  const policy = [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data: https:",
+    `connect-src 'self' ${auth0} ${api}`,
+    `frame-src ${auth0 || "'none'"}`,
+    "form-action 'self'",
+    "base-uri 'self'",
+    "object-src 'none'"
+  ].map(directive => directive.replace(/\s+/g, ' ').trim()).join('; ')
+  return {
+    name: 'content-security-policy',
+    apply: 'build',
+    transformIndexHtml: () => [{ tag: 'meta', attrs: { 'http-equiv': 'Content-Security-Policy', content: policy }, injectTo: 'head-prepend' }]
+  }
+}
+
+export default defineConfig(({ mode }) => {
+  // One .env at the repository root serves the API and the SPA; only VITE_* keys reach the bundle.
+  const env = loadEnv(mode, ROOT, 'VITE_')
+  return {
+    envDir: ROOT,
+    envPrefix: 'VITE_',
+    plugins: [preact(), contentSecurityPolicy(env)],
+    server: { port: Number(process.env.FRONTEND_PORT ?? 3000), strictPort: true },
+    preview: { port: Number(process.env.FRONTEND_PORT ?? 3000), strictPort: true }
+  }
+})
