@@ -1,27 +1,19 @@
 import { spawn, spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { freePort } from './process.js'
 
-const SERVER_BLOCK = new URL('../nginx.conf', import.meta.url).pathname
+const SERVER_BLOCK = new URL('../../web/nginx.conf', import.meta.url).pathname
 // Debian installs it in /usr/sbin, which a non-root PATH often lacks.
 const NGINX = existsSync('/usr/sbin/nginx') ? '/usr/sbin/nginx' : 'nginx'
 
-async function freePort (): Promise<number> {
-  const server = createServer()
-  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as { port: number }
-  await new Promise(resolve => server.close(resolve))
-  return port
-}
-
 /**
  * Serves `dist` with Debian's nginx through web/nginx.conf, the server block the image uses.
- * Only its listen address (loopback, a free port) and root (`dist`) are swapped for the test.
+ * Only its listen address (loopback) and root (`dist`) are swapped.
  */
-export async function startNginx (dist: string) {
-  const port = await freePort()
+export async function startNginx (dist: string, port?: number) {
+  port ??= await freePort()
   const dir = mkdtempSync(join(tmpdir(), 'nginx-'))
   for (const sub of ['logs', 'tmp']) mkdirSync(join(dir, sub))
   const server = readFileSync(SERVER_BLOCK, 'utf8')

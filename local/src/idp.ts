@@ -1,0 +1,191 @@
+/**
+ * A local identity provider shaped like Auth0, built on panva's certified oidc-provider:
+ * Auth0's URL layout (/authorize, /oauth/token, /v2/logout, /.well-known/jwks.json, /userinfo),
+ * its issuer form (trailing slash) and its access-token shape (RS256 JWT, typ JWT, aud = [API,
+ * <issuer>userinfo], azp, the email as a namespaced claim, as the README's Post-Login Action adds it).
+ */
+import { generateKeyPairSync, randomBytes } from 'node:crypto'
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import Provider, { type Configuration } from 'oidc-provider'
+import { findUser, USERS } from './users.js'
+
+export interface IdpOptions {
+  /** Origin the browser uses, e.g. http://localhost:4000 (keep `localhost` everywhere: the silent-auth iframe must stay same-site). */
+  origin: string
+  clientId: string
+  /** The SPA's origin: its /callback is the redirect URI, the origin itself the allowed logout URL. */
+  appOrigin: string
+  audience: string
+  emailClaim: string
+}
+
+const page = (title: string, body: string) => `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${title}</title>
+<style>body{font-family:system-ui,sans-serif;background:#f6f7f9;color:#1d2330}main{max-width:22rem;margin:4rem auto;background:#fff;padding:2rem;border-radius:8px;box-shadow:0 1px 3px #0002}
+label{display:block;margin:.75rem 0 .25rem}input{width:100%;box-sizing:border-box;padding:.5rem;font:inherit}button{margin-top:1rem;width:100%;padding:.6rem;font:inherit;background:#eb5424;color:#fff;border:0;border-radius:4px}
+.error{background:#fdecea;color:#8a1c12;padding:.5rem .75rem;border-radius:4px}small{color:#5b6475}</style></head>
+<body><main>${body}</main></body></html>`
+
+const escape = (value: string) => value.replace(/[&<>"']/g, c => `&#${c.charCodeAt(0)};`)
+
+function loginPage (uid: string, { email = '', error = '' } = {}) {
+  return page('Log in | Local Auth0', `
+<h1>Log in</h1><p><small>Local Auth0 stand-in. Demo users: ${USERS.map(u => `${escape(u.email)} / ${escape(u.password)}`).join(', ')}</small></p>
+${error ? `<p class="error" role="alert">${escape(error)}</p>` : ''}
+<form method="post" action="/interaction/${escape(uid)}/login">
+<label for="username">Email</label><input id="username" name="username" type="email" autocomplete="username" required value="${escape(email)}">
+<label for="password">Password</label><input id="password" name="password" type="password" autocomplete="current-password" required>
+<button type="submit">Continue</button></form>`)
+}
+
+async function readForm (ctx: { req: AsyncIterable<Buffer | string>, throw: (status: number) => never }): Promise<URLSearchParams> {
+  let body = ''
+  for await (const chunk of ctx.req) {
+    body += chunk
+    if (body.length > 10_000) ctx.throw(413)
+  }
+  return new URLSearchParams(body)
+}
+
+export function createIdp ({ origin, clientId, appOrigin, audience, emailClaim }: IdpOptions) {
+  const issuer = `${origin}/`
+  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 })
+  const signingKey = { ...privateKey.export({ format: 'jwk' }), kid: randomBytes(8).toString('hex'), alg: 'RS256', use: 'sig' }
+
+  const configuration: Configuration = {
+    clients: [{
+      client_id: clientId,
+      token_endpoint_auth_method: 'none',
+      application_type: 'web',
+      grant_types: ['authorization_code', 'refresh_token'],
+      response_types: ['code'],
+      redirect_uris: [`${appOrigin}/callback`],
+      post_logout_redirect_uris: [appOrigin]
+    }],
+    jwks: { keys: [signingKey] },
+    cookies: { keys: [randomBytes(32).toString('hex')] },
+    routes: {
+      authorization: '/authorize',
+      token: '/oauth/token',
+      jwks: '/.well-known/jwks.json',
+      userinfo: '/userinfo',
+      end_session: '/v2/logout'
+    },
+    claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name', 'nickname', 'picture', 'updated_at'] },
+    // Auth0's ID tokens carry the profile claims that were asked for; auth0-spa-js' getUser() reads them there.
+    conformIdTokenClaims: false,
+    pkce: { required: () => true },
+    clientBasedCORS: (_ctx, requestOrigin) => requestOrigin === appOrigin,
+    async findAccount (_ctx, sub) {
+      const user = USERS.find(u => u.sub === sub)
+      return user && { accountId: user.sub, claims: () => ({ sub: user.sub, email: user.email, email_verified: true, name: user.name, nickname: user.nickname, picture: user.picture, updated_at: 1_700_000_000 }) }
+    },
+    // First-party application: like Auth0, no consent screen; grant what was asked for.
+    async loadExistingGrant (ctx) {
+      const { client, session, params } = ctx.oidc
+      if (!client || !session?.accountId) return undefined
+      const existing = session.grantIdFor(client.clientId)
+      if (existing) return ctx.oidc.provider.Grant.find(existing)
+      const grant = new ctx.oidc.provider.Grant({ clientId: client.clientId, accountId: session.accountId })
+      grant.addOIDCScope(String(params?.scope ?? 'openid'))
+      grant.addResourceScope(audience, String(params?.scope ?? 'openid'))
+      await grant.save()
+      session.ensureClientContainer(client.clientId)
+      return grant
+    },
+    interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
+    features: {
+      devInteractions: { enabled: false },
+      rpInitiatedLogout: {
+        enabled: true,
+        // Auth0's /v2/logout signs out at once; the library asks first, so the form submits itself.
+        logoutSource: async (ctx, form) => {
+          ctx.body = page('Signing out', `${form}<input type="hidden" name="logout" value="yes" form="op.logoutForm"><p>Signing out…</p><script>document.getElementById('op.logoutForm').submit()</script>`)
+        },
+        postLogoutSuccessSource: async ctx => { ctx.body = page('Signed out', '<h1>Signed out</h1>') }
+      },
+      // auth0-spa-js' silent authentication (prompt=none in a hidden iframe) answers by postMessage.
+      webMessageResponseMode: { enabled: true, ack: 'individual-draft-01' },
+      resourceIndicators: {
+        enabled: true,
+        defaultResource: () => audience,
+        useGrantedResource: () => true,
+        getResourceServerInfo: (_ctx, resource) => {
+          if (resource !== audience) throw new Error(`unknown audience ${resource}`)
+          return { audience, scope: 'openid profile email offline_access', accessTokenTTL: 3600, accessTokenFormat: 'jwt', jwt: { sign: { alg: 'RS256' } } }
+        }
+      }
+    },
+    formats: {
+      customizers: {
+        // Auth0's access token: typ JWT, aud [API, userinfo], azp, no client_id/jti, email as a namespaced claim.
+        async jwt (_ctx, token, structured) {
+          const payload = structured.payload as Record<string, unknown>
+          const user = USERS.find(u => u.sub === payload.sub)
+          structured.header = { typ: 'JWT' }
+          payload.aud = [audience, `${issuer}userinfo`]
+          payload.azp = payload.client_id
+          delete payload.client_id
+          delete payload.jti
+          if (user) payload[emailClaim] = user.email
+        }
+      }
+    },
+    ttl: { Session: 24 * 3600, Grant: 24 * 3600, Interaction: 3600, AuthorizationCode: 60, IdToken: 3600, AccessToken: 3600, RefreshToken: 24 * 3600 }
+  }
+
+  const provider = new Provider(issuer, configuration)
+
+  provider.use(async (ctx, next) => {
+    // auth0-spa-js speaks Auth0's parameter names; the library speaks the RFCs'.
+    if (ctx.path === '/authorize' && ctx.query.audience && !ctx.query.resource) {
+      const query = new URLSearchParams(ctx.querystring)
+      query.set('resource', String(ctx.query.audience))
+      ctx.querystring = query.toString()
+    }
+    if (ctx.path === '/v2/logout' && ctx.method === 'GET' && ctx.query.returnTo) {
+      const query = new URLSearchParams(ctx.querystring)
+      query.set('post_logout_redirect_uri', String(ctx.query.returnTo))
+      query.delete('returnTo')
+      ctx.querystring = query.toString()
+    }
+
+    const match = /^\/interaction\/([\w-]+)(\/login)?$/.exec(ctx.path)
+    if (!match) return next()
+    const details = await provider.interactionDetails(ctx.req, ctx.res)
+    ctx.type = 'html'
+    if (ctx.method === 'GET') {
+      ctx.body = loginPage(details.uid)
+      return
+    }
+    if (ctx.method === 'POST' && match[2]) {
+      const form = await readForm(ctx)
+      const user = findUser(form.get('username') ?? '', form.get('password') ?? '')
+      if (!user) {
+        ctx.status = 401
+        ctx.body = loginPage(details.uid, { email: form.get('username') ?? '', error: 'Wrong email or password.' })
+        return
+      }
+      await provider.interactionFinished(ctx.req, ctx.res, { login: { accountId: user.sub } }, { mergeWithLastSubmission: false })
+      ctx.respond = false
+      return
+    }
+    ctx.status = 405
+  })
+
+  return { provider, issuer }
+}
+
+/** Serves the identity provider on `port` (all interfaces inside a container, loopback outside). */
+export async function startIdp (options: IdpOptions & { port: number, host?: string }): Promise<{ server: Server, issuer: string, port: number, close: () => Promise<void> }> {
+  const { provider, issuer } = createIdp(options)
+  const server = createServer(provider.callback())
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(options.port, options.host ?? '127.0.0.1', resolve)
+  })
+  const { port } = server.address() as AddressInfo
+  return { server, issuer, port, close: () => new Promise(resolve => { server.closeAllConnections(); server.close(() => resolve()) }) }
+}

@@ -1,0 +1,119 @@
+/**
+ * The whole product on one machine: the local Auth0 and Cognito stand-ins, the built API and the
+ * built SPA, wired only through URLs and environment variables, as the real services are.
+ * Used by `npm start` (run.ts) and by the browser tests.
+ */
+import { spawn, spawnSync } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+import { startCognito } from './cognito.js'
+import { startIdp } from './idp.js'
+import { startNginx } from './nginx.js'
+import { stopChild, waitForHttp } from './process.js'
+
+export const ROOT = fileURLToPath(new URL('../../', import.meta.url))
+
+export interface Ports { idp: number, api: number, spa: number, cognito: number }
+
+export const DEFAULT_PORTS: Ports = { idp: 4000, api: 8000, spa: 3000, cognito: 9229 }
+
+/** The local configuration: every value the API and the SPA read, pointing at the stand-ins. */
+export function localEnv (ports: Ports): Record<string, string> {
+  const idp = `http://localhost:${ports.idp}`
+  const api = `http://localhost:${ports.api}`
+  const spa = `http://localhost:${ports.spa}`
+  return {
+    AUTH0_DOMAIN: idp,
+    AUTH0_CLIENT_ID: 'local-spa-client',
+    AUTH0_AUDIENCE: 'https://api.example.com',
+    AUTH0_EMAIL_CLAIM: 'https://api.example.com/email',
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+    COGNITO_USER_POOL_ID: 'us-east-1_L0calP00l',
+    COGNITO_AUTH0_PROVIDER_NAME: 'Auth0',
+    AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: `http://127.0.0.1:${ports.cognito}`,
+    BACKEND_PORT: String(ports.api),
+    FRONTEND_PORT: String(ports.spa),
+    BACKEND_BASE_URL: api,
+    FRONTEND_ORIGIN: spa,
+    VITE_AUTH0_DOMAIN: idp,
+    VITE_AUTH0_CLIENT_ID: 'local-spa-client',
+    VITE_AUTH0_AUDIENCE: 'https://api.example.com',
+    VITE_AUTH0_REDIRECT_URI: `${spa}/callback`,
+    VITE_BACKEND_BASE_URL: api
+  }
+}
+
+function run (command: string, args: string[], env: Record<string, string | undefined>) {
+  const result = spawnSync(command, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] })
+  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed (exit ${result.status})`)
+}
+
+/** Builds the API (api/dist) and the SPA into `webOutDir` from the VITE_ values in `env`. */
+export function build (env: Record<string, string>, webOutDir = 'dist') {
+  run('npm', ['run', 'build', '--workspace', 'api'], {})
+  run('npx', ['--workspace', 'web', 'vite', 'build', '--logLevel', 'warn', '--outDir', webOutDir, '--emptyOutDir'], env)
+}
+
+export interface Stack { env: Record<string, string>, urls: { spa: string, api: string, idp: string }, stop: () => Promise<void> }
+
+/**
+ * Starts the stand-ins, the API (`node api/dist/server.js`, the image's command) and the SPA
+ * (`web/dist` through web/nginx.conf when `nginx` is given, else `vite preview`). Call build() first.
+ */
+export async function startStack ({ ports = DEFAULT_PORTS, webDist, serveWith = 'preview', standIns = true, env = localEnv(ports) }: {
+  ports?: Ports
+  webDist: string
+  serveWith?: 'nginx' | 'preview'
+  standIns?: boolean
+  env?: Record<string, string>
+}): Promise<Stack> {
+  const stops: Array<() => Promise<void>> = []
+  const stop = async () => { for (const close of stops.reverse()) await close().catch(() => {}) }
+  try {
+    if (standIns) {
+      const idp = await startIdp({
+        port: ports.idp,
+        origin: env.AUTH0_DOMAIN!,
+        clientId: env.AUTH0_CLIENT_ID!,
+        appOrigin: env.FRONTEND_ORIGIN!,
+        audience: env.AUTH0_AUDIENCE!,
+        emailClaim: env.AUTH0_EMAIL_CLAIM!
+      })
+      stops.push(idp.close)
+      const cognito = await startCognito({ port: ports.cognito, region: env.AWS_REGION!, userPoolId: env.COGNITO_USER_POOL_ID!, providerName: env.COGNITO_AUTH0_PROVIDER_NAME! })
+      stops.push(cognito.close)
+    }
+
+    const api = spawn(process.execPath, ['dist/server.js'], {
+      cwd: `${ROOT}api`,
+      env: { PATH: process.env.PATH, ...env, LOG_LEVEL: env.LOG_LEVEL ?? 'warn' },
+      stdio: ['ignore', 'inherit', 'inherit']
+    })
+    stops.push(() => stopChild(api))
+    await waitForHttp(`http://127.0.0.1:${ports.api}/health`, api)
+
+    if (serveWith === 'nginx') {
+      const nginx = await startNginx(webDist, ports.spa)
+      stops.push(nginx.close)
+    } else {
+      const preview = spawn('npx', ['--workspace', 'web', 'vite', 'preview', '--outDir', webDist, '--port', String(ports.spa), '--strictPort', '--host', '127.0.0.1'], {
+        cwd: ROOT,
+        env: { ...process.env, ...env },
+        stdio: ['ignore', 'ignore', 'inherit'],
+        detached: true
+      })
+      // npx starts vite as a grandchild: stop the whole process group.
+      stops.push(() => stopChild(preview, 5_000, -preview.pid!))
+      await waitForHttp(`http://127.0.0.1:${ports.spa}/`, preview)
+    }
+  } catch (err) {
+    await stop()
+    throw err
+  }
+  return {
+    env,
+    urls: { spa: env.FRONTEND_ORIGIN!, api: env.BACKEND_BASE_URL!, idp: env.AUTH0_DOMAIN! },
+    stop
+  }
+}
