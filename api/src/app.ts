@@ -40,7 +40,7 @@ export function buildApp (config: Config, deps: Partial<Deps> = {}): FastifyInst
     logController: new AccessLog()
   })
 
-  const verifier = createJwtVerifier({ issuer: issuerFromDomain(config.AUTH0_DOMAIN), audience: config.AUTH0_AUDIENCE })
+  const verifier = createJwtVerifier({ issuer: issuerFromDomain(config.AUTH0_DOMAIN), audience: config.AUTH0_AUDIENCE, jwksUri: config.AUTH0_JWKS_URI })
   const cognitoClient = deps.cognitoClient ?? createCognitoClient(config.AWS_REGION)
   app.addHook('onClose', async () => {
     await verifier.close()

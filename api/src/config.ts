@@ -7,6 +7,7 @@ export const ConfigSchema = Type.Object({
   AUTH0_DOMAIN: NonEmpty('Auth0 tenant or custom domain; an explicit http(s)://host:port is kept as is'),
   AUTH0_AUDIENCE: NonEmpty('Identifier of the Auth0 API; access tokens must carry it in aud'),
   AUTH0_EMAIL_CLAIM: Type.String({ minLength: 1, default: 'email' }),
+  AUTH0_JWKS_URI: Type.Optional(Type.String({ pattern: '^https?://[^/]+/' })),
   AWS_REGION: Type.String({ pattern: '^[a-z]{2}(-[a-z]+)+-\\d$' }),
   COGNITO_USER_POOL_ID: Type.String({ pattern: '^[\\w-]+_[0-9a-zA-Z]+$' }),
   COGNITO_AUTH0_PROVIDER_NAME: Type.String({ minLength: 1, maxLength: 32, default: 'Auth0' }),

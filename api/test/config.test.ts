@@ -45,6 +45,7 @@ t.test('a missing or malformed variable is named in the error', async t => {
     [{ ...minimal, FRONTEND_ORIGIN: 'http://localhost:3000/' }, /FRONTEND_ORIGIN/],
     [{ ...minimal, FRONTEND_ORIGIN: '*' }, /FRONTEND_ORIGIN/],
     [{ ...minimal, LOG_LEVEL: 'loud' }, /LOG_LEVEL/],
+    [{ ...minimal, AUTH0_JWKS_URI: 'jwks.json' }, /AUTH0_JWKS_URI/],
     [{ ...minimal, AUTH0_DOMAIN: 'https://tenant.auth0.com/path' }, /AUTH0_DOMAIN/],
     [{ ...minimal, AUTH0_DOMAIN: 'ftp://tenant.auth0.com' }, /AUTH0_DOMAIN/]
   ]

@@ -26,8 +26,8 @@ export interface JwtVerifierOptions {
   /** Exact `iss`, with its trailing slash, e.g. `https://tenant.auth0.com/`. */
   issuer: string
   audience: string
-  /** Where the JWKS lives when it is not `<issuer>.well-known/jwks.json` (defaults to the issuer). */
-  jwksBase?: string
+  /** The JWKS URL, when the API reaches the issuer at another address than `<issuer>.well-known/jwks.json`. */
+  jwksUri?: string
   clockToleranceMs?: number
   /** How long a key from the JWKS is trusted before it is fetched again. */
   keyTtlMs?: number
@@ -47,11 +47,18 @@ const MAX_KEYS = 32
  */
 export function createJwtVerifier (options: JwtVerifierOptions) {
   const { issuer, audience, clockToleranceMs = 5_000, keyTtlMs = 10 * 60_000, cooldownMs = 30_000, timeoutMs = 2_000 } = options
-  const jwksBase = (options.jwksBase ?? issuer).replace(/\/?$/, '/')
+  const jwks = new URL(options.jwksUri ?? `${issuer}.well-known/jwks.json`)
+  const jwksBase = `${jwks.origin}/`
   // Node's fetch ignores get-jwks' `timeout` option; an undici dispatcher enforces one.
   // (`as never`: undici 7's types and Node's bundled undici-types differ, the runtime contract does not.)
   const dispatcher = new Agent({ connect: { timeout: timeoutMs }, headersTimeout: timeoutMs, bodyTimeout: timeoutMs })
-  const getJwks = buildGetJwks({ max: MAX_KEYS, ttl: keyTtlMs, issuersWhitelist: [jwksBase], fetchOptions: { dispatcher: dispatcher as never } })
+  const getJwks = buildGetJwks({
+    max: MAX_KEYS,
+    ttl: keyTtlMs,
+    issuersWhitelist: [jwksBase],
+    jwksPath: jwks.pathname + jwks.search,
+    fetchOptions: { dispatcher: dispatcher as never }
+  })
   const decode = createDecoder({ complete: true })
 
   const keys = new Map<string, { verify: Verify, expiresAt: number }>()

@@ -92,3 +92,13 @@ t.test('logs get the reason; the message stays generic', async t => {
   t.equal(reasonOf(err), 'FAST_JWT_EXPIRED')
   t.equal(err.message, 'Invalid access token')
 })
+
+t.test('AUTH0_JWKS_URI: keys fetched from another address, iss still checked exactly', async t => {
+  const idp = await startIdentityProvider()
+  t.after(() => idp.close())
+  const verifier = createJwtVerifier({ issuer: 'http://localhost:4000/', audience: AUDIENCE, jwksUri: `${idp.domain}/.well-known/jwks.json` })
+  t.after(() => verifier.close())
+  t.equal((await verifier.verify(idp.signToken({ iss: 'http://localhost:4000/' }))).sub, 'auth0|alice')
+  t.equal((await verifier.verify(idp.signToken()).catch(e => e)).reason, 'FAST_JWT_INVALID_CLAIM_VALUE', 'the token must still name the configured issuer')
+  t.equal(idp.jwksRequests, 1)
+})

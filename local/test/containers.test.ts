@@ -1,0 +1,58 @@
+/**
+ * No Docker engine runs here, so the compose file and the Dockerfiles are checked statically:
+ * dclint against the Compose schema and its rules, dockerfile-utils for the Dockerfiles, and the
+ * promises the README makes (the same commands as natively, loopback-only ports, health-gated starts).
+ */
+import { spawnSync } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+import t from 'tap'
+import { parse } from 'yaml'
+import { ROOT } from '../src/stack.js'
+
+const bin = (name: string) => `${ROOT}node_modules/.bin/${name}`
+const compose = parse(readFileSync(`${ROOT}docker-compose.yml`, 'utf8'))
+const scripts = (workspace: string) => JSON.parse(readFileSync(`${ROOT}${workspace}/package.json`, 'utf8')).scripts
+
+t.test('dclint: valid against the Compose schema, no warnings', async t => {
+  // `name:` is left out on purpose: Debian's docker-compose 1.29 does not know it.
+  const run = spawnSync(bin('dclint'), ['docker-compose.yml', '--disable-rule', 'require-project-name-field', '--max-warnings', '0', '--color', 'false'], { cwd: ROOT, encoding: 'utf8' })
+  t.equal(run.status, 0, run.stdout + run.stderr)
+})
+
+t.test('dockerfile-utils finds nothing in the three Dockerfiles', async t => {
+  for (const file of ['api/Dockerfile', 'web/Dockerfile', 'local/Dockerfile']) {
+    const run = spawnSync(bin('dockerfile-utils'), ['lint', file], { cwd: ROOT, encoding: 'utf8' })
+    t.equal(run.status, 0, file)
+    t.equal(run.stdout.trim(), '', `${file}: ${run.stdout}`)
+  }
+})
+
+t.test('the stand-ins run the same commands as natively', async t => {
+  for (const service of ['idp', 'cognito']) {
+    const [npm, runWord, script, flag, workspace] = compose.services[service].command
+    t.same([npm, runWord, flag, workspace], ['npm', 'run', '--workspace', 'local'], service)
+    t.ok(scripts('local')[script], `npm run ${script} --workspace local exists`)
+  }
+})
+
+t.test('the images start the way npm start does', async t => {
+  const cmd = (file: string) => JSON.parse(/^CMD (\[.*\])$/m.exec(readFileSync(`${ROOT}${file}`, 'utf8'))![1]!).join(' ')
+  t.equal(cmd('api/Dockerfile'), scripts('api').start, 'api: node dist/server.js')
+  t.match(readFileSync(`${ROOT}web/Dockerfile`, 'utf8'), /COPY web\/nginx\.conf \/etc\/nginx\/conf\.d\/default\.conf/, 'web: the same nginx config the browser tests use')
+})
+
+t.test('ports only on 127.0.0.1; every start waits for health', async t => {
+  for (const [name, service] of Object.entries<any>(compose.services)) {
+    for (const port of service.ports) t.match(port, /^127\.0\.0\.1:/, `${name} ${port}`)
+  }
+  t.same(compose.services.api.depends_on, { cognito: { condition: 'service_healthy' }, idp: { condition: 'service_healthy' } })
+  t.same(compose.services.web.depends_on, { api: { condition: 'service_healthy' } })
+  t.ok(compose.services.idp.healthcheck && compose.services.cognito.healthcheck, 'stand-ins declare health checks')
+  for (const file of ['api/Dockerfile', 'web/Dockerfile']) t.match(readFileSync(`${ROOT}${file}`, 'utf8'), /^HEALTHCHECK /m, `${file} has a HEALTHCHECK`)
+})
+
+t.test('the browser reaches the API at a published URL, the API reaches the stand-ins by service name', async t => {
+  t.equal(compose.services.web.build.args.VITE_BACKEND_BASE_URL, '${VITE_BACKEND_BASE_URL:-http://localhost:8000}') // eslint-disable-line no-template-curly-in-string
+  t.match(compose.services.api.environment.AUTH0_JWKS_URI, 'http://idp:4000/')
+  t.match(compose.services.api.environment.AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER, 'http://cognito:9229')
+})
