@@ -1,0 +1,51 @@
+import t from 'tap'
+import { startIdp } from '../src/idp.js'
+import { freePort } from '../src/process.js'
+
+const port = await freePort()
+const origin = `http://localhost:${port}`
+const idp = await startIdp({ port, origin, clientId: 'spa', appOrigin: 'http://localhost:3999', audience: 'https://api.example.com', emailClaim: 'https://api.example.com/email' })
+t.teardown(idp.close)
+
+t.test("Auth0's issuer form and URL layout", async t => {
+  const discovery = await (await fetch(`${origin}/.well-known/openid-configuration`)).json()
+  t.match(discovery, {
+    issuer: `${origin}/`,
+    authorization_endpoint: `${origin}/authorize`,
+    token_endpoint: `${origin}/oauth/token`,
+    jwks_uri: `${origin}/.well-known/jwks.json`,
+    userinfo_endpoint: `${origin}/userinfo`,
+    end_session_endpoint: `${origin}/v2/logout`,
+    code_challenge_methods_supported: ['S256']
+  })
+})
+
+t.test('the JWKS publishes one RS256 signing key and no private part', async t => {
+  const { keys } = await (await fetch(`${origin}/.well-known/jwks.json`)).json()
+  t.equal(keys.length, 1)
+  t.match(keys[0], { kty: 'RSA', alg: 'RS256', use: 'sig', kid: String, n: String, e: 'AQAB' })
+  for (const secret of ['d', 'p', 'q', 'dp', 'dq', 'qi']) t.notOk(secret in keys[0], secret)
+})
+
+t.test('/authorize sends the browser to the login page, with PKCE required', async t => {
+  const query = new URLSearchParams({ client_id: 'spa', redirect_uri: 'http://localhost:3999/callback', response_type: 'code', scope: 'openid profile email', audience: 'https://api.example.com', state: 's', nonce: 'n', code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', code_challenge_method: 'S256' })
+  const res = await fetch(`${origin}/authorize?${query}`, { redirect: 'manual' })
+  t.equal(res.status, 303)
+  t.match(res.headers.get('location'), /^\/interaction\/[\w-]+$/)
+  const login = await fetch(new URL(res.headers.get('location')!, origin), { headers: { cookie: res.headers.getSetCookie().map(c => c.split(';')[0]).join('; ') } })
+  t.match(await login.text(), 'name="password"')
+
+  query.delete('code_challenge')
+  query.delete('code_challenge_method')
+  const noPkce = await fetch(`${origin}/authorize?${query}`, { redirect: 'manual' })
+  t.match(noPkce.headers.get('location'), /error=invalid_request/, 'no code_challenge: refused back to the app')
+})
+
+t.test('/v2/logout redirects only to a registered returnTo', async t => {
+  const evil = await fetch(`${origin}/v2/logout?client_id=spa&returnTo=${encodeURIComponent('https://evil.example.com')}`, { redirect: 'manual' })
+  t.equal(evil.status, 400)
+  t.equal(evil.headers.get('location'), null)
+  const ok = await fetch(`${origin}/v2/logout?client_id=spa&returnTo=${encodeURIComponent('http://localhost:3999')}`, { redirect: 'manual' })
+  t.equal(ok.status, 200)
+  t.match(await ok.text(), `action="${origin}/v2/logout/confirm"`, 'signs out, then returns to the app')
+})
