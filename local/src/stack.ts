@@ -87,7 +87,8 @@ export async function startStack ({ ports = DEFAULT_PORTS, webDist, serveWith = 
 
     const api = spawn(process.execPath, ['dist/server.js'], {
       cwd: `${ROOT}api`,
-      env: { PATH: process.env.PATH, ...env, LOG_LEVEL: env.LOG_LEVEL ?? 'warn' },
+      // The caller's environment too: HOME and AWS_PROFILE let the SDK find real credentials.
+      env: { ...process.env, ...env, LOG_LEVEL: env.LOG_LEVEL ?? 'warn' },
       stdio: ['ignore', 'inherit', 'inherit']
     })
     stops.push(() => stopChild(api))
