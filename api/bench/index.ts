@@ -15,7 +15,7 @@ import { AUDIENCE, startIdentityProvider } from '../test/fixtures/identity-provi
 
 const USERS = 2_000
 const ROUNDS = 3
-const DURATION_S = Number(process.env.BENCH_SECONDS ?? 5)
+const DURATION_S = Number(process.env.BENCH_SECONDS || 5)
 
 const idp = await startIdentityProvider()
 const cognito = await startCognitoStub()

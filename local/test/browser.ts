@@ -14,7 +14,7 @@ const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '
  */
 export async function openPage (t: Test): Promise<{ page: Page, context: BrowserContext, console: string[] }> {
   const profile = mkdtempSync(join(tmpdir(), 'chromium-'))
-  const context = await chromium.launchPersistentContext(profile, { executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ARGS })
+  const context = await chromium.launchPersistentContext(profile, { executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium', args: ARGS })
   const page = context.pages()[0] ?? await context.newPage()
   page.setDefaultTimeout(15_000)
   const console: string[] = []

@@ -8,9 +8,9 @@ import { join } from 'node:path'
 import type { Page } from 'playwright-core'
 import t from 'tap'
 import { freePort } from '../src/process.js'
-import { build, localEnv, startStack } from '../src/stack.js'
+import { build, localEnv, ROOT, startStack } from '../src/stack.js'
 import { USERS } from '../src/users.js'
-import { ARTIFACTS, openPage } from './browser.js'
+import { openPage } from './browser.js'
 
 const [alice, bob] = USERS as [typeof USERS[0], typeof USERS[0]]
 const ports = { idp: await freePort(), api: await freePort(), spa: await freePort(), cognito: await freePort() }
@@ -65,7 +65,8 @@ t.test('login, /home, /me with the federated user, reload, logout', async t => {
   t.equal(me.cognito_result.user_pool.id, env.COGNITO_USER_POOL_ID)
   t.equal(me.cognito_result.federated_user.username, `Auth0_${alice.sub}`)
   t.equal(me.cognito_result.federated_user.status, 'EXTERNAL_PROVIDER')
-  await page.screenshot({ path: join(ARTIFACTS, 'home-after-me.png') })
+  // The README's screenshot: made here, so it always shows what the app really does.
+  await page.screenshot({ path: `${ROOT}docs/home-after-me.png` })
 
   await page.reload()
   await page.waitForSelector('[data-testid=name]')
