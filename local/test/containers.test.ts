@@ -53,6 +53,9 @@ t.test('ports only on 127.0.0.1; every start waits for health', async t => {
 
 t.test('the browser reaches the API at a published URL, the API reaches the stand-ins by service name', async t => {
   t.equal(compose.services.web.build.args.VITE_BACKEND_BASE_URL, '${VITE_BACKEND_BASE_URL:-http://localhost:8000}') // eslint-disable-line no-template-curly-in-string
-  t.match(compose.services.api.environment.AUTH0_JWKS_URI, 'http://idp:4000/')
-  t.match(compose.services.api.environment.AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER, 'http://cognito:9229')
+  // Unset: the stand-ins. Set, even empty (a .env copied from .env.example): the real services.
+  t.equal(compose.services.api.environment.AUTH0_JWKS_URI, '${AUTH0_JWKS_URI-http://idp:4000/.well-known/jwks.json}') // eslint-disable-line no-template-curly-in-string
+  t.equal(compose.services.api.environment.AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER, '${AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER-http://cognito:9229}') // eslint-disable-line no-template-curly-in-string
+  t.match(readFileSync(`${ROOT}.env.example`, 'utf8'), /^AUTH0_JWKS_URI=$/m)
+  t.match(readFileSync(`${ROOT}.env.example`, 'utf8'), /^AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER=$/m)
 })
