@@ -41,10 +41,12 @@ export function buildApp (config: Config, deps: Partial<Deps> = {}): FastifyInst
   })
 
   const verifier = createJwtVerifier({ issuer: issuerFromDomain(config.AUTH0_DOMAIN), audience: config.AUTH0_AUDIENCE, jwksUri: config.AUTH0_JWKS_URI })
-  const cognitoClient = deps.cognitoClient ?? createCognitoClient(config.AWS_REGION)
+  // The app closes only the client it created itself.
+  const ownClient = deps.cognitoClient ? undefined : createCognitoClient(config.AWS_REGION)
+  const cognitoClient = deps.cognitoClient ?? ownClient!
   app.addHook('onClose', async () => {
     await verifier.close()
-    if (!deps.cognitoClient) (cognitoClient as ReturnType<typeof createCognitoClient>).destroy()
+    ownClient?.destroy()
   })
 
   app.setErrorHandler(function (err: FastifyError | CognitoError, request, reply) {

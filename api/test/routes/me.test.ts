@@ -1,6 +1,7 @@
 import t from 'tap'
 import { POOL_ID } from '../fixtures/cognito-stub.js'
-import { bearer, EMAIL_CLAIM, setup } from '../helper.js'
+import { startIdentityProvider } from '../fixtures/identity-provider.js'
+import { bearer, build, EMAIL_CLAIM, setup, testConfig } from '../helper.js'
 
 t.test('GET /me: the caller, the pool and their federated user', async t => {
   const { app, idp, cognito } = await setup(t)
@@ -88,4 +89,22 @@ t.test('a failed DescribeUserPool is not cached', async t => {
   t.equal((await app.inject({ url: '/me', headers: bearer(idp.signToken()) })).statusCode, 502)
   cognito.behaviour.DescribeUserPool = 'ok'
   t.equal((await app.inject({ url: '/me', headers: bearer(idp.signToken()) })).statusCode, 200)
+})
+
+t.test('AdminGetUser asks for <provider>_<sub> in the configured pool (fake client through deps)', async t => {
+  const idp = await startIdentityProvider()
+  t.after(() => idp.close())
+  const sent: Array<{ name: string, input: unknown }> = []
+  const cognitoClient = {
+    send: async (command: { constructor: { name: string }, input: unknown }) => {
+      sent.push({ name: command.constructor.name, input: command.input })
+      if (command.constructor.name === 'DescribeUserPoolCommand') return { UserPool: { Id: POOL_ID, Name: 'fake' } }
+      throw Object.assign(new Error('User does not exist.'), { name: 'UserNotFoundException', $metadata: { requestId: 'r-1' } })
+    }
+  }
+  const app = await build(t, { config: testConfig({ AUTH0_DOMAIN: idp.domain, COGNITO_AUTH0_PROVIDER_NAME: 'MyAuth0' }), deps: { cognitoClient: cognitoClient as never } })
+  const res = await app.inject({ url: '/me', headers: bearer(idp.signToken({ sub: 'auth0|zoe' })) })
+  t.equal(res.statusCode, 200)
+  t.same(sent.find(c => c.name === 'AdminGetUserCommand')?.input, { UserPoolId: POOL_ID, Username: 'MyAuth0_auth0|zoe' })
+  t.same(res.json().cognito_result, { user_pool: { id: POOL_ID, name: 'fake', arn: null, estimated_users: null }, federated_user: null })
 })
