@@ -72,8 +72,9 @@ export function createJwtVerifier (options: JwtVerifierOptions) {
     const known = keys.get(kid)
     const now = Date.now()
     if (known && known.expiresAt > now) return known.verify
-    // A kid we already trusted may always be refreshed; unknown kids wait out the cooldown.
-    if (!known && now < blockedUntil) throw blockedBy
+    // During a cooldown an unknown kid is refused without asking the issuer. After an outage that
+    // holds for known kids too: otherwise each queued request would wait out its own timeout.
+    if (now < blockedUntil && (!known || blockedBy.code === AUTH_ERRORS.JWKS_UNAVAILABLE)) throw blockedBy
     try {
       const key = await getJwks.getPublicKey({ domain: jwksBase, alg: 'RS256', kid })
       const verify = createVerifier({

@@ -75,6 +75,16 @@ t.test('the JWKS fetch times out instead of hanging', async t => {
   t.equal(idp.jwksRequests, 1)
 })
 
+t.test('JWKS down when a known key must be refreshed: one fetch, then everyone fails fast', async t => {
+  const { idp, verifier } = await setup(t, { keyTtlMs: 50, cooldownMs: 60_000, timeoutMs: 200 })
+  await verifier.verify(idp.signToken())
+  idp.mode = 'hang'
+  await new Promise(resolve => setTimeout(resolve, 150)) // past the TTL and get-jwks' stale copy
+  const results = await Promise.allSettled(Array.from({ length: 5 }, () => verifier.verify(idp.signToken())))
+  t.same(results.map(r => r.status === 'rejected' && (r.reason as AuthError).code), Array(5).fill('jwks_unavailable'))
+  t.equal(idp.jwksRequests, 2, 'the first refresh timed out; the others did not queue behind it with fetches of their own')
+})
+
 t.test('only the configured issuer is asked for keys, whatever the token names', async t => {
   const { idp, verifier } = await setup(t)
   const other = await startIdentityProvider()
