@@ -30,7 +30,7 @@ export function flowTests (t: Test, { urls: { spa, idp }, env, screenshot }: Tar
   }
 
   t.test('login, /home, /me with the federated user, reload, logout', async t => {
-    const { page } = await openPage(t)
+    const { page, console } = await openPage(t)
     const tokenResponse = page.waitForResponse(`${idp}/oauth/token`)
     await page.goto(`${spa}/`)
     await page.click('text=Login with Auth0')
@@ -77,6 +77,7 @@ export function flowTests (t: Test, { urls: { spa, idp }, env, screenshot }: Tar
     await page.goto(`${spa}/home`)
     await page.waitForURL(`${idp}/interaction/**`)
     t.match(await page.textContent('h1'), 'Log in', '/home now leads to the login page: the Auth0 session is gone too')
+    t.notMatch(console.join('\n'), /Content Security Policy|Refused to/, 'the CSP let through everything the app needed')
   })
 
   t.test('a user who never signed in through Cognito: federated_user is null', async t => {
