@@ -4,6 +4,25 @@ import { loadTemplate } from './fixtures/sam.js'
 const template = loadTemplate()
 const fn = template.Resources.ApiFunction
 
+/**
+ * Just enough of CloudFormation's condition functions to read a value the way a deploy with these
+ * parameter values would: parameters arrive as strings, AWS::NoValue drops the property (undefined).
+ */
+function evaluate (node: any, params: Record<string, string> = {}): unknown {
+  if (node?.Ref === 'AWS::NoValue') return undefined
+  if (node?.Ref in template.Parameters) return params[node.Ref] ?? String(template.Parameters[node.Ref].Default)
+  if (node?.['Fn::Equals']) {
+    const [a, b] = node['Fn::Equals'].map((v: unknown) => String(evaluate(v, params)))
+    return a === b
+  }
+  if (node?.['Fn::Not']) return !evaluate(node['Fn::Not'][0], params)
+  if (node?.['Fn::If']) {
+    const [condition, whenTrue, whenFalse] = node['Fn::If']
+    return evaluate(template.Conditions[condition], params) ? evaluate(whenTrue, params) : evaluate(whenFalse, params)
+  }
+  return node
+}
+
 t.test('one function on a supported Node runtime, built with esbuild from the Lambda entry', async t => {
   t.equal(template.Transform, 'AWS::Serverless-2016-10-31')
   t.equal(fn.Type, 'AWS::Serverless::Function')
@@ -20,6 +39,8 @@ t.test('HTTP API routes: GET /health, GET /me and its preflight', async t => {
 })
 
 t.test('least privilege: DescribeUserPool and AdminGetUser on the one pool only (given or created)', async t => {
+  t.notOk('Role' in fn.Properties, 'SAM builds the role from Policies (plus its basic logging policy)')
+  t.equal(fn.Properties.Policies.length, 1, 'no managed policy or policy template beside the one statement')
   const statements = fn.Properties.Policies.flatMap((p: any) => p.Statement)
   t.equal(statements.length, 1)
   t.same(statements[0].Action.sort(), ['cognito-idp:AdminGetUser', 'cognito-idp:DescribeUserPool'])
@@ -70,4 +91,54 @@ t.test('no pool id given: the stack creates the pool federating Auth0, and only 
   t.same(rules.RuleCondition, { 'Fn::Equals': [{ Ref: 'CognitoUserPoolId' }, ''] })
   t.equal(rules.Assertions.length, 3)
   t.match(template.Outputs.Auth0AllowedCallbackUrl, { Condition: 'CreateUserPool', Value: { 'Fn::Sub': /oauth2\/idpresponse$/ } })
+})
+
+t.test('throttling: every route of the HTTP API is rate limited by two parameters', async t => {
+  t.same(template.Resources.HttpApi.Properties.DefaultRouteSettings, {
+    ThrottlingRateLimit: { Ref: 'ApiThrottlingRateLimit' },
+    ThrottlingBurstLimit: { Ref: 'ApiThrottlingBurstLimit' }
+  })
+  for (const [name, event] of Object.entries<any>(fn.Properties.Events)) {
+    t.same(event.Properties.ApiId, { Ref: 'HttpApi' }, `${name} goes through the throttled API, not an implicit one`)
+  }
+
+  const { ApiThrottlingRateLimit: rate, ApiThrottlingBurstLimit: burst } = template.Parameters
+  t.match({ rate, burst }, { rate: { Type: 'Number', MinValue: 1 }, burst: { Type: 'Number', MinValue: 1 } })
+  t.same([rate.Default, burst.Default], [50, 100], 'defaults: 50 requests/s, bursts of 100')
+  // Each /me costs one AdminGetUser: Cognito's UserRead quota is 120/s for the whole account and Region.
+  t.ok(rate.Default < 120, 'the default rate leaves room in Cognito\'s UserRead quota')
+  t.ok(burst.Default >= rate.Default, 'a burst below the rate would throttle a steady flow')
+})
+
+t.test('reserved concurrency: unset by default, the given value otherwise', async t => {
+  const parameter = template.Parameters.ReservedConcurrency
+  t.match(parameter, { Type: 'Number', Default: -1, MinValue: -1 })
+  t.same(template.Conditions.HasReservedConcurrency, {
+    'Fn::Not': [{ 'Fn::Equals': [{ Ref: 'ReservedConcurrency' }, '-1'] }]
+  })
+  t.same(fn.Properties.ReservedConcurrentExecutions, {
+    'Fn::If': ['HasReservedConcurrency', { Ref: 'ReservedConcurrency' }, { Ref: 'AWS::NoValue' }]
+  })
+
+  const reserved = (params: Record<string, string>) => evaluate(fn.Properties.ReservedConcurrentExecutions, params)
+  t.equal(reserved({}), undefined, 'the default leaves the property out: the function shares the account pool')
+  t.equal(reserved({ ReservedConcurrency: '-1' }), undefined)
+  t.equal(reserved({ ReservedConcurrency: '25' }), '25')
+  t.equal(reserved({ ReservedConcurrency: '0' }), '0', '0 stays a value: it stops every invocation')
+})
+
+t.test('logs: the function writes to a group this stack owns, with a retention', async t => {
+  const group = template.Resources.ApiLogGroup
+  t.equal(group.Type, 'AWS::Logs::LogGroup')
+  t.same(group.Properties.RetentionInDays, { Ref: 'LogRetentionInDays' })
+  t.same(fn.Properties.LoggingConfig, { LogGroup: { Ref: 'ApiLogGroup' } }, 'Ref of a log group is its name')
+  t.equal(group.UpdateReplacePolicy, group.DeletionPolicy, 'both policies agree (cfn-lint W3011)')
+
+  const retention = template.Parameters.LogRetentionInDays
+  t.equal(retention.Type, 'Number')
+  t.ok(retention.AllowedValues.includes(retention.Default), `default ${retention.Default} days is a CloudWatch value`)
+})
+
+t.test('a pool created here takes no self sign-up: nobody can squat Auth0_<sub> before its owner', async t => {
+  t.same(template.Resources.UserPool.Properties.AdminCreateUserConfig, { AllowAdminCreateUserOnly: true })
 })
