@@ -8,9 +8,13 @@ export const ConfigSchema = Type.Object({
   AUTH0_AUDIENCE: NonEmpty('Identifier of the Auth0 API; access tokens must carry it in aud'),
   AUTH0_EMAIL_CLAIM: Type.String({ minLength: 1, default: 'email' }),
   AUTH0_JWKS_URI: Type.Optional(Type.String({ pattern: '^https?://[^/]+/' })),
+  AUTH0_ALLOWED_CLIENT_IDS: Type.Optional(Type.String({ pattern: '^[\\w-]+( *, *[\\w-]+)*$' })),
+  // Read by the AWS SDK itself; listed here so that a plain-http endpoint is checked like the others.
+  AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: Type.Optional(Type.String({ pattern: '^https?://[^/]+/?$' })),
   AWS_REGION: Type.String({ pattern: '^[a-z]{2}(-[a-z]+)+-\\d$' }),
   COGNITO_USER_POOL_ID: Type.String({ pattern: '^[\\w-]+_[0-9a-zA-Z]+$' }),
   COGNITO_AUTH0_PROVIDER_NAME: Type.String({ minLength: 1, maxLength: 32, default: 'Auth0' }),
+  HOST: Type.String({ minLength: 1, default: '127.0.0.1' }),
   BACKEND_PORT: Type.Integer({ minimum: 1, maximum: 65535, default: 8000 }),
   FRONTEND_ORIGIN: Type.String({ pattern: '^https?://[^/]+$', default: 'http://localhost:3000' }),
   LOG_LEVEL: Type.Union([
@@ -26,8 +30,8 @@ export class ConfigError extends Error {
 }
 
 /**
- * Reads and validates the API's settings from `env`. Empty values count as unset, so
- * `KEY=` in a compose file falls back to the default instead of failing a pattern.
+ * Reads and validates the API's settings from `env`, and throws one ConfigError naming every problem.
+ * Empty values count as unset, so `KEY=` in a compose file falls back to the default instead of failing a pattern.
  */
 export function loadConfig (env: Record<string, string | undefined> = process.env): Config {
   const data = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''))
@@ -36,11 +40,50 @@ export function loadConfig (env: Record<string, string | undefined> = process.en
     config = envSchema<Config>({ schema: ConfigSchema, data, env: false })
   } catch (err) {
     const problems = (err as { errors?: AjvError[] }).errors ?? []
-    throw new ConfigError(problems.map(describe).join('; ') || (err as Error).message)
+    throw new ConfigError([...problems.map(describe), ...placeholders(data)].join('; ') || (err as Error).message)
   }
-  issuerFromDomain(config.AUTH0_DOMAIN)
+  const problems = [...placeholders(config), ...endpointProblems(config)]
+  if (problems.length) throw new ConfigError(problems.join('; '))
   return config
 }
+
+/** .env.example's sample values (`your-tenant.eu.auth0.com`, `https://api.example.com`) and RFC 2606 example domains. */
+const PLACEHOLDER = /your-|(^|[/.@])example\.(com|org|net)($|[/:])/i
+
+function placeholders (env: Partial<Record<string, unknown>>): string[] {
+  return (['AUTH0_DOMAIN', 'AUTH0_AUDIENCE', 'AUTH0_JWKS_URI', 'COGNITO_USER_POOL_ID'] as const)
+    .filter(name => PLACEHOLDER.test(String(env[name] ?? '')))
+    .map(name => `${name} is still the .env.example placeholder (${env[name]})`)
+}
+
+/**
+ * Auth0, its JWKS and Cognito are reached over https. Plain http is only for the local stand-ins: on
+ * loopback, or the compose services `idp` and `cognito`, and only while AUTH0_DOMAIN is a stand-in too,
+ * so a real tenant can never be paired with a stand-in's keys or users.
+ */
+function endpointProblems (config: Config): string[] {
+  let issuer: URL
+  try {
+    issuer = new URL(issuerFromDomain(config.AUTH0_DOMAIN))
+  } catch (err) {
+    return [(err as Error).message]
+  }
+  const local = issuer.protocol === 'http:'
+  const problems = local && !LOOPBACK.has(issuer.hostname) ? [`AUTH0_DOMAIN must use https unless it is on loopback: ${config.AUTH0_DOMAIN}`] : []
+  for (const name of ['AUTH0_JWKS_URI', 'AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER'] as const) {
+    const value = config[name]
+    if (!value || !value.startsWith('http:')) continue
+    if (!local) problems.push(`${name} must use https with a real Auth0 domain (plain http is only for the local stand-ins): ${value}`)
+    else if (!LOOPBACK.has(new URL(value).hostname) && !STAND_INS.has(new URL(value).hostname)) {
+      problems.push(`${name} must use https unless it is on loopback or a compose stand-in: ${value}`)
+    }
+  }
+  return problems
+}
+
+const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]'])
+/** The stand-ins' service names in docker-compose.yml. */
+const STAND_INS = new Set(['idp', 'cognito'])
 
 interface AjvError { keyword: string, instancePath: string, message?: string, params: Record<string, unknown> }
 
@@ -49,7 +92,7 @@ function describe ({ keyword, instancePath, message, params }: AjvError): string
   return `${instancePath.slice(1)} ${message ?? 'is invalid'}`
 }
 
-/** The entry points' way to fail at boot: one line naming the variable, no stack trace. */
+/** The entry points' way to fail at boot: one line naming every variable at fault, no stack trace. */
 export function loadConfigOrExit (env = process.env): Config {
   try {
     return loadConfig(env)

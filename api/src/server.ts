@@ -12,8 +12,8 @@ closeWithGrace({ delay: 10_000 }, async ({ err }) => {
 })
 
 try {
-  // 0.0.0.0: reachable from outside a container, where 127.0.0.1 would not be.
-  await app.listen({ host: '0.0.0.0', port: config.BACKEND_PORT })
+  // Loopback unless HOST says otherwise; the image sets HOST=0.0.0.0 so that the published port reaches it.
+  await app.listen({ host: config.HOST, port: config.BACKEND_PORT })
 } catch (err) {
   app.log.fatal({ err }, 'cannot start')
   process.exit(1)

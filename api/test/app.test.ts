@@ -1,7 +1,8 @@
+import { connect, type AddressInfo } from 'node:net'
 import { Writable } from 'node:stream'
 import t from 'tap'
 import { buildApp, loggerOptions } from '../src/app.js'
-import { bearer, build, setup, testConfig } from './helper.js'
+import { bearer, build, captureLogs, setup, testConfig } from './helper.js'
 
 t.test('CORS: the SPA origin only', async t => {
   const app = await build(t)
@@ -51,4 +52,58 @@ t.test('logs: one JSON line per request, the token never in them', async t => {
   t.ok(lines.some(line => line.includes('"authorization":"[redacted]"')), 'a logged header is censored')
   t.notOk(lines.some(line => line.includes(token.slice(-20))), 'no part of the token')
   t.ok(lines.some(line => line.includes('FAST_JWT_INVALID_SIGNATURE')), 'the reason is logged')
+})
+
+t.test('every answer says nosniff; answers behind auth are never cached', async t => {
+  const { app, idp } = await setup(t)
+  const answers = {
+    health: await app.inject({ url: '/health' }),
+    'not found': await app.inject({ url: '/nope' }),
+    preflight: await app.inject({ method: 'OPTIONS', url: '/me', headers: { origin: 'http://localhost:3000', 'access-control-request-method': 'GET' } }),
+    'me without a token': await app.inject({ url: '/me' }),
+    me: await app.inject({ url: '/me', headers: bearer(idp.signToken()) }),
+    'malformed URL': await app.inject({ url: '/%E0%A4%A' })
+  }
+  for (const [name, res] of Object.entries(answers)) t.equal(res.headers['x-content-type-options'], 'nosniff', name)
+  t.equal(answers.me.headers['cache-control'], 'no-store')
+  t.equal(answers['me without a token'].headers['cache-control'], 'no-store')
+  t.equal(answers.health.headers['cache-control'], undefined, 'public answers may be cached')
+})
+
+t.test('framework errors leave through the app\'s handler, in its vocabulary, and are logged', async t => {
+  const { lines, logger } = captureLogs()
+  const app = buildApp(testConfig(), { logger })
+  t.after(() => app.close())
+  app.post('/echo', async request => request.body)
+  const cases = [
+    { name: 'malformed URL', request: { url: '/%E0%A4%A' }, status: 400, error: 'bad_request' },
+    { name: 'unsupported media type', request: { method: 'POST', url: '/echo', headers: { 'content-type': 'text/x-weird' }, payload: 'x' }, status: 415, error: 'unsupported_media_type' },
+    { name: 'body too large', request: { method: 'POST', url: '/echo', headers: { 'content-type': 'application/json' }, payload: `"${'x'.repeat(1_100_000)}"` }, status: 413, error: 'payload_too_large' },
+    { name: 'broken JSON', request: { method: 'POST', url: '/echo', headers: { 'content-type': 'application/json' }, payload: '{"a":' }, status: 400, error: 'bad_request' },
+    { name: 'method not routed', request: { method: 'DELETE', url: '/health' }, status: 404, error: 'not_found' }
+  ] as const
+  for (const c of cases) {
+    lines.length = 0
+    const res = await app.inject(c.request)
+    t.equal(res.statusCode, c.status, c.name)
+    t.same(Object.keys(res.json()), ['error', 'message'], c.name)
+    t.equal(res.json().error, c.error, c.name)
+    t.ok(lines.some(line => line.msg === 'request completed' && (line.res as { statusCode: number }).statusCode === c.status), `${c.name}: logged`)
+  }
+})
+
+t.test('a request Node\'s parser refuses gets a JSON answer in the same vocabulary', async t => {
+  const { lines, logger } = captureLogs()
+  const app = await build(t, { deps: { logger } })
+  await app.listen({ host: '127.0.0.1', port: 0 })
+  const { port } = app.server.address() as AddressInfo
+  const raw = await new Promise<string>((resolve, reject) => {
+    let data = ''
+    const socket = connect(port, '127.0.0.1', () => socket.write('GET /health HTTP/1.1\r\nHost: x\r\nBad Header\r\n\r\n'))
+    socket.on('data', chunk => { data += chunk }).on('close', () => resolve(data)).on('error', reject)
+  })
+  t.match(raw, /^HTTP\/1.1 400 Bad Request\r\n/)
+  t.match(raw, /\r\nX-Content-Type-Options: nosniff\r\n/)
+  t.equal(raw.slice(raw.indexOf('\r\n\r\n') + 4), '{"error":"bad_request","message":"Bad Request"}')
+  t.ok(lines.some(line => line.msg === 'client error'), 'logged')
 })

@@ -5,7 +5,7 @@ import { ConfigError, issuerFromDomain, loadConfig } from '../src/config.js'
 
 const minimal = {
   AUTH0_DOMAIN: 'tenant.eu.auth0.com',
-  AUTH0_AUDIENCE: 'https://api.example.com',
+  AUTH0_AUDIENCE: 'https://api.acme.test',
   AWS_REGION: 'eu-west-1',
   COGNITO_USER_POOL_ID: 'eu-west-1_AbC123xyz'
 }
@@ -15,6 +15,7 @@ t.test('defaults fill what is optional; other env vars are ignored', async t => 
     ...minimal,
     AUTH0_EMAIL_CLAIM: 'email',
     COGNITO_AUTH0_PROVIDER_NAME: 'Auth0',
+    HOST: '127.0.0.1',
     BACKEND_PORT: 8000,
     FRONTEND_ORIGIN: 'http://localhost:3000',
     LOG_LEVEL: 'info'
@@ -47,11 +48,61 @@ t.test('a missing or malformed variable is named in the error', async t => {
     [{ ...minimal, LOG_LEVEL: 'loud' }, /LOG_LEVEL/],
     [{ ...minimal, AUTH0_JWKS_URI: 'jwks.json' }, /AUTH0_JWKS_URI/],
     [{ ...minimal, AUTH0_DOMAIN: 'https://tenant.auth0.com/path' }, /AUTH0_DOMAIN/],
-    [{ ...minimal, AUTH0_DOMAIN: 'ftp://tenant.auth0.com' }, /AUTH0_DOMAIN/]
+    [{ ...minimal, AUTH0_DOMAIN: 'ftp://tenant.auth0.com' }, /AUTH0_DOMAIN/],
+    [{ ...minimal, AUTH0_ALLOWED_CLIENT_IDS: 'abc;def' }, /AUTH0_ALLOWED_CLIENT_IDS/],
+    [{ ...minimal, AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: 'cognito:9229' }, /AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER/]
   ]
   for (const [env, pattern] of cases) {
     t.throws(() => loadConfig(env), { name: 'ConfigError', message: pattern }, String(pattern))
   }
+})
+
+t.test('.env.example placeholders stop the API, every one named in one message', async t => {
+  const err = t.throws(() => loadConfig({
+    ...minimal,
+    AUTH0_DOMAIN: 'your-tenant.eu.auth0.com',
+    AUTH0_AUDIENCE: 'https://api.example.com',
+    COGNITO_USER_POOL_ID: ''
+  }), { name: 'ConfigError' }) as Error
+  t.equal(err.message, 'COGNITO_USER_POOL_ID is not set; ' +
+    'AUTH0_DOMAIN is still the .env.example placeholder (your-tenant.eu.auth0.com); ' +
+    'AUTH0_AUDIENCE is still the .env.example placeholder (https://api.example.com)')
+  for (const value of ['https://example.org', 'https://login.example.net/', 'YOUR-TENANT.auth0.com']) {
+    t.throws(() => loadConfig({ ...minimal, AUTH0_DOMAIN: value }), { message: /AUTH0_DOMAIN is still the .env.example placeholder/ }, value)
+  }
+  for (const value of ['https://api.example.test', 'https://myexample.com', 'https://example.company.com']) {
+    t.equal(loadConfig({ ...minimal, AUTH0_AUDIENCE: value }).AUTH0_AUDIENCE, value, `${value} is not a placeholder`)
+  }
+})
+
+t.test('plain http only for loopback and the compose stand-ins, never next to a real tenant', async t => {
+  const local = { ...minimal, AUTH0_DOMAIN: 'http://localhost:4000' }
+  const accepted = [
+    local,
+    { ...minimal, AUTH0_DOMAIN: 'http://127.0.0.1:4000' },
+    { ...local, AUTH0_JWKS_URI: 'http://idp:4000/.well-known/jwks.json', AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: 'http://cognito:9229' },
+    { ...local, AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: 'http://127.0.0.1:9229' },
+    { ...minimal, AUTH0_JWKS_URI: 'https://keys.acme.test/jwks.json', AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: 'https://cognito-idp.eu-west-1.amazonaws.com' }
+  ]
+  for (const env of accepted) t.ok(loadConfig(env), JSON.stringify(env))
+  const refused: Array<[Record<string, string>, string]> = [
+    [{ ...minimal, AUTH0_DOMAIN: 'http://tenant.eu.auth0.com' }, 'AUTH0_DOMAIN must use https unless it is on loopback: http://tenant.eu.auth0.com'],
+    [{ ...minimal, AUTH0_JWKS_URI: 'http://idp:4000/.well-known/jwks.json' }, 'AUTH0_JWKS_URI must use https with a real Auth0 domain'],
+    [{ ...minimal, AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: 'http://cognito:9229' }, 'AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER must use https with a real'],
+    [{ ...minimal, AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: 'http://127.0.0.1:9229' }, 'AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER must use https with a real'],
+    [{ ...local, AUTH0_JWKS_URI: 'http://keys.acme.test/jwks.json' }, 'AUTH0_JWKS_URI must use https unless it is on loopback or a compose stand-in']
+  ]
+  for (const [env, message] of refused) {
+    const err = t.throws(() => loadConfig(env), { name: 'ConfigError' }) as Error
+    t.ok(err.message.startsWith(message), err.message)
+  }
+  t.throws(() => loadConfig({ ...minimal, AUTH0_JWKS_URI: 'http://idp:4000/jwks', AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: 'http://cognito:9229' }),
+    { message: /^AUTH0_JWKS_URI .*; AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER / }, 'both named at once')
+})
+
+t.test('HOST: loopback unless set', async t => {
+  t.equal(loadConfig(minimal).HOST, '127.0.0.1')
+  t.equal(loadConfig({ ...minimal, HOST: '0.0.0.0' }).HOST, '0.0.0.0')
 })
 
 t.test('issuer follows auth0-spa-js: https:// unless a scheme is given, one trailing slash', async t => {
@@ -62,12 +113,16 @@ t.test('issuer follows auth0-spa-js: https:// unless a scheme is given, one trai
   t.throws(() => issuerFromDomain('https://'), ConfigError)
 })
 
-t.test('the server stops at boot with one line naming the variable', async t => {
+t.test('the server stops at boot with one line naming every variable at fault', async t => {
   const server = fileURLToPath(new URL('../src/server.ts', import.meta.url))
   const { AUTH0_DOMAIN, ...env } = minimal
   t.ok(AUTH0_DOMAIN)
-  const run = spawnSync(process.execPath, ['--import', 'tsx', server], { env: { PATH: process.env.PATH, ...env }, encoding: 'utf8', timeout: 20_000 })
+  const run = spawnSync(process.execPath, ['--import', 'tsx', server], {
+    env: { PATH: process.env.PATH, ...env, AUTH0_AUDIENCE: 'https://api.example.com' },
+    encoding: 'utf8',
+    timeout: 20_000
+  })
   t.equal(run.status, 1)
-  t.equal(run.stderr.trim(), 'Configuration error: AUTH0_DOMAIN is not set')
+  t.equal(run.stderr.trim(), 'Configuration error: AUTH0_DOMAIN is not set; AUTH0_AUDIENCE is still the .env.example placeholder (https://api.example.com)')
   t.equal(run.stdout, '')
 })

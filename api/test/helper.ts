@@ -14,6 +14,7 @@ export function testConfig (overrides: Partial<Config> = {}): Config {
     AWS_REGION: 'us-east-1',
     COGNITO_USER_POOL_ID: POOL_ID,
     COGNITO_AUTH0_PROVIDER_NAME: PROVIDER,
+    HOST: '127.0.0.1',
     BACKEND_PORT: 8000,
     FRONTEND_ORIGIN: 'http://localhost:3000',
     LOG_LEVEL: 'silent',
@@ -32,7 +33,7 @@ export async function build (t: Test, { config = testConfig(), deps = {} }: { co
  * The API wired to a JWKS server and a Cognito stub on 127.0.0.1, through the same SDK client
  * and environment variables production uses (AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER, static keys).
  */
-export async function setup (t: Test, overrides: Partial<Config> = {}) {
+export async function setup (t: Test, overrides: Partial<Config> = {}, deps: Partial<Deps> = {}) {
   const [idp, cognito] = await Promise.all([startIdentityProvider(), startCognitoStub()])
   t.after(() => Promise.all([idp.close(), cognito.close()]))
   Object.assign(process.env, {
@@ -40,10 +41,16 @@ export async function setup (t: Test, overrides: Partial<Config> = {}) {
     AWS_ACCESS_KEY_ID: 'AKIDTEST',
     AWS_SECRET_ACCESS_KEY: 'test-secret'
   })
-  const app = await build(t, { config: testConfig({ AUTH0_DOMAIN: idp.domain, ...overrides }) })
+  const app = await build(t, { config: testConfig({ AUTH0_DOMAIN: idp.domain, ...overrides }), deps })
   return { app, idp, cognito }
 }
 
 export const bearer = (token: string) => ({ authorization: `Bearer ${token}` })
+
+/** A logger that keeps its JSON lines, for tests that assert what was logged. */
+export function captureLogs (level = 'info') {
+  const lines: Array<Record<string, unknown>> = []
+  return { lines, logger: { level, stream: { write: (line: string) => { lines.push(JSON.parse(line)) } } } }
+}
 
 export type { CognitoStub, IdentityProvider }

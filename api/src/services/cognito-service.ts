@@ -68,11 +68,13 @@ export interface FederatedUser {
  * Reads the pool (cached: DescribeUserPool is limited to 15 requests/s per account) and the
  * caller's federated user `<provider>_<sub>` (live: a sign-in through Cognito can create it any time).
  */
-export function createCognitoService ({ client, userPoolId, providerName, poolTtlMs = 5 * 60_000 }: {
+export function createCognitoService ({ client, userPoolId, providerName, poolTtlMs = 5 * 60_000, log }: {
   client: CognitoClient
   userPoolId: string
   providerName: string
   poolTtlMs?: number
+  /** Where a look-alike user (see findFederatedUser) is reported. */
+  log?: { warn: (details: object, message: string) => void }
 }) {
   let pool: { value: Promise<UserPoolSummary>, expiresAt: number } | undefined
 
@@ -97,10 +99,19 @@ export function createCognitoService ({ client, userPoolId, providerName, poolTt
     return pool.value
   }
 
+  /**
+   * The user Cognito created at the caller's federated sign-in. A username is not proof: where self sign-up
+   * is open, anyone can sign up as `Auth0_<someone's sub>` first. Only a user that Cognito says came from
+   * this provider (EXTERNAL_PROVIDER, and an `identities` entry for this provider and this sub) counts.
+   */
   async function findFederatedUser (sub: string): Promise<FederatedUser | null> {
     const username = `${providerName}_${sub}`
     try {
       const user = await call(() => client.send(new AdminGetUserCommand({ UserPoolId: userPoolId, Username: username })))
+      if (user.UserStatus !== 'EXTERNAL_PROVIDER' || !linkedTo(user.UserAttributes, providerName, sub)) {
+        log?.warn({ username, status: user.UserStatus }, 'a pool user has the federated username but is not federated from Auth0: ignored')
+        return null
+      }
       return {
         username: user.Username ?? username,
         status: user.UserStatus ?? null,
@@ -136,6 +147,17 @@ async function call<T> (send: () => Promise<T>): Promise<T> {
     // Network failures (ECONNREFUSED, timeouts) arrive as plain errors with a code, not as service exceptions.
     const upstream = { name: name === 'Error' && code ? code : name, requestId: $metadata?.requestId, httpStatus: $metadata?.httpStatusCode }
     throw new CognitoError(THROTTLING.has(upstream.name) ? COGNITO_ERRORS.THROTTLED : COGNITO_ERRORS.FAILED, upstream)
+  }
+}
+
+/** Cognito's `identities` attribute: a JSON list of the provider links of a federated user. */
+function linkedTo (attributes: AttributeType[] = [], providerName: string, sub: string): boolean {
+  const value = attributes.find(({ Name }) => Name === 'identities')?.Value
+  try {
+    const identities: unknown = JSON.parse(value ?? '[]')
+    return Array.isArray(identities) && identities.some(identity => identity?.providerName === providerName && identity?.userId === sub)
+  } catch {
+    return false
   }
 }
 

@@ -1,11 +1,25 @@
+/**
+ * Verifies Auth0 access tokens with fast-jwt against the issuer's key set (JWKS).
+ *
+ * - Fetched: only from the configured JWKS URL (never from anything a token names: `jku`, `x5u`, `jwk`),
+ *   by one request at a time, with a total timeout, no redirects.
+ * - Kept: every fetch replaces the whole set with all of its RS256 signing keys, each parsed once by
+ *   node:crypto into its own fast-jwt verifier. A key stays usable while it is in the last set fetched.
+ * - Refreshed: a set older than `keyTtlMs` is fetched again before use; a kid that is not in the set
+ *   triggers a fetch too. Fetches are rate-limited: at most one per `cooldownMs`, counted from the last
+ *   attempt, whatever kids arrive. A flood of made-up kids thus costs the issuer one fetch per cooldown
+ *   and cannot delay a real key: a key the issuer publishes is accepted within one cooldown.
+ * - Refused: an unknown kid when the fresh set lacks it or while cooling down (401). When the issuer cannot be
+ *   reached, the keys already known keep working; only a kid that needs the set answers 503 until the cooldown ends.
+ * @see https://github.com/panva/jose/blob/main/docs/jwks/remote/functions/createRemoteJWKSet.md (the same model)
+ */
+import { createPublicKey, type JsonWebKey } from 'node:crypto'
 import { createDecoder, createVerifier } from 'fast-jwt'
-import buildGetJwks from 'get-jwks'
-import { Agent } from 'undici'
 
 export const AUTH_ERRORS = {
   /** The token is missing a part, forged, expired, for someone else, or signed by a key we do not know. */
   INVALID_TOKEN: 'invalid_token',
-  /** The issuer's JWKS cannot be fetched and no cached key fits: our outage, not the caller's fault. */
+  /** The issuer's JWKS cannot be fetched and no known key fits: our outage, not the caller's fault. */
   JWKS_UNAVAILABLE: 'jwks_unavailable'
 } as const
 
@@ -13,7 +27,7 @@ export class AuthError extends Error {
   override name = 'AuthError'
   constructor (
     readonly code: typeof AUTH_ERRORS[keyof typeof AUTH_ERRORS],
-    /** Why, for the logs only (fast-jwt or get-jwks code). */
+    /** Why, for the logs only (a fast-jwt code, or what went wrong with the JWKS). */
     readonly reason: string
   ) {
     super(code === AUTH_ERRORS.INVALID_TOKEN ? 'Invalid access token' : 'Cannot verify access tokens right now')
@@ -29,81 +43,93 @@ export interface JwtVerifierOptions {
   /** The JWKS URL, when the API reaches the issuer at another address than `<issuer>.well-known/jwks.json`. */
   jwksUri?: string
   clockToleranceMs?: number
-  /** How long a key from the JWKS is trusted before it is fetched again. */
+  /** Tokens issued longer ago are refused whatever their `exp`: Auth0's longest access-token lifetime. */
+  maxTokenAgeMs?: number
+  /** How long a fetched key set is used before it is fetched again. */
   keyTtlMs?: number
-  /** After a lookup failed, how long unknown kids are refused without asking the issuer again. */
+  /** The least time between two fetches of the key set. */
   cooldownMs?: number
-  /** Connect, response-headers and idle-body timeout of a JWKS fetch. */
+  /** Total time a JWKS fetch may take: connect, headers and body. */
   timeoutMs?: number
 }
 
 type Verify = (token: string) => Claims
-const MAX_KEYS = 32
+/** Auth0 publishes two or three keys; a set of more is cut, so memory stays bounded. */
+const MAX_KEYS = 16
+const THIRTY_DAYS_MS = 30 * 24 * 3600_000
 
-/**
- * Verifies Auth0 access tokens: RS256 only, keys only from the configured issuer's JWKS
- * (via get-jwks), one fast-jwt verifier per key id so the key is parsed once, not per request.
- * @see https://github.com/nearform/get-jwks#integration-examples
- */
 export function createJwtVerifier (options: JwtVerifierOptions) {
-  const { issuer, audience, clockToleranceMs = 5_000, keyTtlMs = 10 * 60_000, cooldownMs = 30_000, timeoutMs = 2_000 } = options
-  const jwks = new URL(options.jwksUri ?? `${issuer}.well-known/jwks.json`)
-  const jwksBase = `${jwks.origin}/`
-  // Node's fetch ignores get-jwks' `timeout` option; an undici dispatcher enforces one.
-  // (`as never`: undici 7's types and Node's bundled undici-types differ, the runtime contract does not.)
-  const dispatcher = new Agent({ connect: { timeout: timeoutMs }, headersTimeout: timeoutMs, bodyTimeout: timeoutMs })
-  const getJwks = buildGetJwks({
-    max: MAX_KEYS,
-    ttl: keyTtlMs,
-    issuersWhitelist: [jwksBase],
-    jwksPath: jwks.pathname + jwks.search,
-    fetchOptions: { dispatcher: dispatcher as never }
-  })
+  const {
+    issuer, audience, clockToleranceMs = 5_000, maxTokenAgeMs = THIRTY_DAYS_MS,
+    keyTtlMs = 10 * 60_000, cooldownMs = 30_000, timeoutMs = 2_000
+  } = options
+  const jwksUri = options.jwksUri ?? `${issuer}.well-known/jwks.json`
   const decode = createDecoder({ complete: true })
 
-  const keys = new Map<string, { verify: Verify, expiresAt: number }>()
-  let blockedUntil = 0
-  let blockedBy = new AuthError(AUTH_ERRORS.INVALID_TOKEN, 'JWK_NOT_FOUND')
-  // Lookups that need the network run one at a time: concurrent requests for a kid share
-  // the first one's result, and a failure's cooldown covers everyone queued behind it.
-  let queue: Promise<unknown> = Promise.resolve()
+  let keys = new Map<string, Verify>()
+  let fetchedAt = Number.NEGATIVE_INFINITY
+  let attemptedAt = Number.NEGATIVE_INFINITY
+  let lastFailure: AuthError | undefined
+  let pending: Promise<void> | undefined
+  const controller = new AbortController()
 
-  async function load (kid: string): Promise<Verify> {
-    const known = keys.get(kid)
-    const now = Date.now()
-    if (known && known.expiresAt > now) return known.verify
-    // During a cooldown an unknown kid is refused without asking the issuer. After an outage that
-    // holds for known kids too: otherwise each queued request would wait out its own timeout.
-    if (now < blockedUntil && (!known || blockedBy.code === AUTH_ERRORS.JWKS_UNAVAILABLE)) throw blockedBy
-    try {
-      const key = await getJwks.getPublicKey({ domain: jwksBase, alg: 'RS256', kid })
-      const verify = createVerifier({
-        key,
-        algorithms: ['RS256'],
-        allowedIss: issuer,
-        allowedAud: audience,
-        requiredClaims: ['iss', 'aud', 'exp', 'sub'],
-        clockTolerance: clockToleranceMs
-      }) as Verify
-      keys.delete(kid)
-      keys.set(kid, { verify, expiresAt: Date.now() + keyTtlMs })
-      if (keys.size > MAX_KEYS) keys.delete(keys.keys().next().value!)
-      return verify
-    } catch (err) {
-      const error = toAuthError(err)
-      if (error.code === AUTH_ERRORS.INVALID_TOKEN) keys.delete(kid)
-      blockedUntil = Date.now() + cooldownMs
-      blockedBy = error
-      throw error
-    }
+  function verifierFor (key: JsonWebKey): Verify {
+    const pem = createPublicKey({ key, format: 'jwk' }).export({ type: 'spki', format: 'pem' }).toString()
+    return createVerifier({
+      key: pem,
+      algorithms: ['RS256'],
+      allowedIss: issuer,
+      allowedAud: audience,
+      requiredClaims: ['iss', 'aud', 'exp', 'iat', 'sub'],
+      clockTolerance: clockToleranceMs,
+      maxAge: maxTokenAgeMs
+    }) as Verify
   }
 
-  function verifierFor (kid: string): Verify | Promise<Verify> {
-    const known = keys.get(kid)
-    if (known && known.expiresAt > Date.now()) return known.verify
-    const next = queue.then(() => load(kid))
-    queue = next.catch(() => {})
+  async function fetchKeys (): Promise<Map<string, Verify>> {
+    const signal = AbortSignal.any([controller.signal, AbortSignal.timeout(timeoutMs)])
+    const response = await fetch(jwksUri, { signal, redirect: 'error', headers: { accept: 'application/json' } })
+    if (!response.ok) throw new AuthError(AUTH_ERRORS.JWKS_UNAVAILABLE, `JWKS_HTTP_${response.status}`)
+    const body = await response.json() as { keys?: unknown }
+    if (!Array.isArray(body.keys)) throw new AuthError(AUTH_ERRORS.JWKS_UNAVAILABLE, 'JWKS_MALFORMED')
+    const next = new Map<string, Verify>()
+    for (const jwk of body.keys as Array<JsonWebKey & { kid?: unknown, use?: unknown }>) {
+      const signing = jwk?.kty === 'RSA' && (jwk.use ?? 'sig') === 'sig' && (jwk.alg ?? 'RS256') === 'RS256'
+      if (!signing || typeof jwk.kid !== 'string' || jwk.kid === '' || next.size === MAX_KEYS) continue
+      try {
+        next.set(jwk.kid, verifierFor(jwk))
+      } catch {} // one unreadable key does not take the others down with it
+    }
+    if (next.size === 0) throw new AuthError(AUTH_ERRORS.JWKS_UNAVAILABLE, 'JWKS_WITHOUT_SIGNING_KEYS')
     return next
+  }
+
+  /** One fetch at a time; its result replaces the whole set, its failure leaves the known keys in place. */
+  function refresh (): Promise<void> {
+    pending ??= (async () => {
+      attemptedAt = Date.now()
+      try {
+        keys = await fetchKeys()
+        fetchedAt = Date.now()
+        lastFailure = undefined
+      } catch (err) {
+        lastFailure = err instanceof AuthError ? err : new AuthError(AUTH_ERRORS.JWKS_UNAVAILABLE, reasonOf(err))
+      } finally {
+        pending = undefined
+      }
+    })()
+    return pending
+  }
+
+  async function keyFor (kid: string): Promise<Verify> {
+    const now = Date.now()
+    const stale = now - fetchedAt >= keyTtlMs
+    if ((stale || !keys.has(kid)) && (pending || now - attemptedAt >= cooldownMs)) await refresh()
+    const verify = keys.get(kid)
+    if (verify) return verify
+    // The issuer could not be asked (now or during this cooldown): our outage, not the caller's fault.
+    if (lastFailure) throw lastFailure
+    throw new AuthError(AUTH_ERRORS.INVALID_TOKEN, 'JWK_NOT_FOUND')
   }
 
   return {
@@ -112,32 +138,34 @@ export function createJwtVerifier (options: JwtVerifierOptions) {
       try {
         kid = decode(token).header.kid
       } catch (err) {
-        throw new AuthError(AUTH_ERRORS.INVALID_TOKEN, (err as { code?: string }).code ?? 'MALFORMED')
+        throw new AuthError(AUTH_ERRORS.INVALID_TOKEN, reasonOf(err))
       }
       if (typeof kid !== 'string' || kid === '') throw new AuthError(AUTH_ERRORS.INVALID_TOKEN, 'MISSING_KID')
-      const verify = await verifierFor(kid)
+      const verify = await keyFor(kid)
       let claims: Claims
       try {
         claims = verify(token)
       } catch (err) {
-        throw new AuthError(AUTH_ERRORS.INVALID_TOKEN, (err as { code?: string }).code ?? 'INVALID')
+        throw new AuthError(AUTH_ERRORS.INVALID_TOKEN, reasonOf(err))
+      }
+      // fast-jwt checks `nbf` and `exp` but not an `iat` in the future.
+      if ((claims.iat as number) * 1000 > Date.now() + clockToleranceMs) {
+        throw new AuthError(AUTH_ERRORS.INVALID_TOKEN, 'IAT_IN_THE_FUTURE')
       }
       if (typeof claims.sub !== 'string' || claims.sub === '') throw new AuthError(AUTH_ERRORS.INVALID_TOKEN, 'INVALID_SUB')
       return claims
     },
     /** Seconds a client should wait before retrying after JWKS_UNAVAILABLE. */
     retryAfterSeconds: Math.ceil(cooldownMs / 1000),
-    close: () => dispatcher.close()
+    /** Aborts a fetch in flight, so closing the app never waits on the issuer. */
+    close: async () => controller.abort()
   }
 }
 
 export type JwtVerifier = ReturnType<typeof createJwtVerifier>
 
-/** get-jwks says JWK_NOT_FOUND when the issuer does not know the kid; anything else means we could not ask. */
-function toAuthError (err: unknown): AuthError {
-  const code = (err as { code?: string }).code
-  if (code === 'JWK_NOT_FOUND') return new AuthError(AUTH_ERRORS.INVALID_TOKEN, code)
-  if (code === 'FAST_JWT_INVALID_KEY') return new AuthError(AUTH_ERRORS.INVALID_TOKEN, code)
-  const cause = (err as { cause?: { code?: string } }).cause
-  return new AuthError(AUTH_ERRORS.JWKS_UNAVAILABLE, code ?? cause?.code ?? (err as Error).name)
+function reasonOf (err: unknown): string {
+  const { code, name, cause } = err as { code?: unknown, name?: string, cause?: { code?: string } }
+  // fast-jwt and Node's network errors carry a string code; an aborted fetch is a DOMException (TimeoutError).
+  return typeof code === 'string' ? code : cause?.code ?? name ?? 'ERROR'
 }

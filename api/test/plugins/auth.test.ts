@@ -44,6 +44,8 @@ t.test('every bad token gets the same 401 body and an invalid_token challenge', 
     'token with a space inside': `${valid} extra`,
     expired: idp.signToken({ iat: now - 3600, exp: now - 60 }),
     'not yet valid': idp.signToken({ nbf: now + 300 }),
+    'issued in the future': idp.signToken({ iat: now + 300 }),
+    'issued more than 30 days ago': idp.signToken({ iat: now - 31 * 86_400, exp: now + 600 }),
     'wrong issuer': idp.signToken({ iss: 'https://evil.example.com/' }),
     'issuer without trailing slash': idp.signToken({ iss: idp.domain }),
     'wrong audience': idp.signToken({ aud: 'https://other-api.example.com' }),
@@ -123,4 +125,35 @@ t.test('auth runs before schema validation: an anonymous caller never sees a 400
   t.match(invalid.json().message, /name/)
   const valid = await app.inject({ method: 'POST', url: '/things', payload: { name: 'x' }, headers: signedIn })
   t.same(valid.json(), { ok: true })
+})
+
+t.test('machine-to-machine tokens are not users: 403 on /me', async t => {
+  const { app, idp, cognito } = await setup(t)
+  const machine = {
+    'gty client-credentials': idp.signToken({ gty: 'client-credentials', sub: 'svc-client@clients', azp: 'svc-client' }),
+    'sub <client>@clients': idp.signToken({ sub: 'svc-client@clients', azp: 'svc-client' })
+  }
+  for (const [name, token] of Object.entries(machine)) {
+    const res = await app.inject({ url: '/me', headers: bearer(token) })
+    t.equal(res.statusCode, 403, name)
+    t.same(res.json(), { error: 'forbidden', message: 'This route is for users, not machine-to-machine tokens' }, name)
+    t.equal(res.headers['cache-control'], 'no-store', name)
+  }
+  t.equal(cognito.calls.AdminGetUser, undefined, 'Cognito was not asked')
+  const person = await app.inject({ url: '/me', headers: bearer(idp.signToken({ gty: 'password', azp: 'spa' })) })
+  t.equal(person.statusCode, 200, 'another grant type is a person')
+})
+
+t.test('AUTH0_ALLOWED_CLIENT_IDS: tokens issued to other applications get 403', async t => {
+  const { app, idp } = await setup(t, { AUTH0_ALLOWED_CLIENT_IDS: 'spa-client, other-spa' })
+  for (const azp of ['spa-client', 'other-spa']) {
+    t.equal((await app.inject({ url: '/me', headers: bearer(idp.signToken({ azp })) })).statusCode, 200, azp)
+  }
+  for (const [name, claims] of Object.entries({ 'another application': { azp: 'evil-client' }, 'no azp': {}, 'a prefix': { azp: 'spa' } })) {
+    const res = await app.inject({ url: '/me', headers: bearer(idp.signToken(claims)) })
+    t.equal(res.statusCode, 403, name)
+    t.same(res.json(), { error: 'forbidden', message: 'This application may not call the API' }, name)
+  }
+  const { app: open, idp: openIdp } = await setup(t)
+  t.equal((await open.inject({ url: '/me', headers: bearer(openIdp.signToken({ azp: 'evil-client' })) })).statusCode, 200, 'unset: any application')
 })

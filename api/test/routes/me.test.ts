@@ -1,7 +1,7 @@
 import t from 'tap'
 import { POOL_ID } from '../fixtures/cognito-stub.js'
 import { startIdentityProvider } from '../fixtures/identity-provider.js'
-import { bearer, build, EMAIL_CLAIM, setup, testConfig } from '../helper.js'
+import { bearer, build, captureLogs, EMAIL_CLAIM, setup, testConfig } from '../helper.js'
 
 t.test('GET /me: the caller, the pool and their federated user', async t => {
   const { app, idp, cognito } = await setup(t)
@@ -19,7 +19,13 @@ t.test('GET /me: the caller, the pool and their federated user', async t => {
         enabled: true,
         created_at: '2023-11-14T22:13:20.000Z',
         updated_at: '2023-11-14T22:15:00.000Z',
-        attributes: { email: 'alice@example.com', sub: '8f1c2d3e-0000-4000-8000-000000000001' }
+        attributes: {
+          email: 'alice@example.com',
+          sub: '8f1c2d3e-0000-4000-8000-000000000001',
+          identities: JSON.stringify([{
+            userId: 'auth0|alice', providerName: 'Auth0', providerType: 'OIDC', issuer: null, primary: true, dateCreated: 1_700_000_000_000
+          }])
+        }
       }
     }
   })
@@ -32,6 +38,29 @@ t.test('a user who never signed in through Cognito: federated_user null, 200', a
   t.equal(res.json().cognito_result.federated_user, null)
   t.same(res.json().auth0_user, { sub: 'auth0|bob', email: null }, 'no email claim: null')
   t.equal(res.json().message, 'Hello, auth0|bob, Cognito call OK')
+})
+
+t.test('a look-alike of the federated user is not the caller\'s profile: null, and a warning', async t => {
+  const links = (providerName: string, userId: string) => JSON.stringify([{ providerName, userId, providerType: 'OIDC' }])
+  const cases = {
+    'self sign-up under the federated name': { UserStatus: 'CONFIRMED' },
+    'self sign-up that set an identities attribute': { UserStatus: 'CONFIRMED', identities: links('Auth0', 'auth0|alice') },
+    'federated, from another provider': { UserStatus: 'EXTERNAL_PROVIDER', identities: links('Google', 'auth0|alice') },
+    'federated, for another sub': { UserStatus: 'EXTERNAL_PROVIDER', identities: links('Auth0', 'auth0|mallory') },
+    'federated, no identities': { UserStatus: 'EXTERNAL_PROVIDER' },
+    'federated, identities not JSON': { UserStatus: 'EXTERNAL_PROVIDER', identities: '[{' },
+    'federated, identities not a list': { UserStatus: 'EXTERNAL_PROVIDER', identities: links('Auth0', 'auth0|alice').slice(1, -1) }
+  }
+  for (const [name, user] of Object.entries(cases)) {
+    const { lines, logger } = captureLogs()
+    const { app, idp, cognito } = await setup(t, {}, { logger })
+    cognito.lookalikes.set('Auth0_auth0|alice', user)
+    const res = await app.inject({ url: '/me', headers: bearer(idp.signToken()) })
+    t.equal(res.statusCode, 200, name)
+    t.equal(res.json().cognito_result.federated_user, null, name)
+    const warning = lines.find(line => line.level === 40)
+    t.match(warning, { username: 'Auth0_auth0|alice', status: user.UserStatus, msg: /not federated from Auth0/ }, name)
+  }
 })
 
 t.test('the email comes only from the configured claim', async t => {

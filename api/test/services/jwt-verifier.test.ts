@@ -1,15 +1,25 @@
+import { setTimeout as sleep } from 'node:timers/promises'
 import t, { type Test } from 'tap'
-import { AuthError, createJwtVerifier } from '../../src/services/jwt-verifier.js'
-import { AUDIENCE, rsaKeyPair, startIdentityProvider } from '../fixtures/identity-provider.js'
+import { AuthError, createJwtVerifier, type JwtVerifierOptions } from '../../src/services/jwt-verifier.js'
+import { AUDIENCE, rsaKeyPair, startIdentityProvider, type IdentityProvider } from '../fixtures/identity-provider.js'
 
-async function setup (t: Test, options: { cooldownMs?: number, keyTtlMs?: number, timeoutMs?: number } = {}) {
+async function setup (t: Test, options: Partial<JwtVerifierOptions> = {}) {
   const idp = await startIdentityProvider()
   const verifier = createJwtVerifier({ issuer: idp.issuer, audience: AUDIENCE, ...options })
   t.after(async () => { await verifier.close(); await idp.close() })
   return { idp, verifier }
 }
 
-const reasonOf = (err: unknown) => (err as AuthError).reason
+/** A second signing key, published in the JWKS only when `publish()` is called. */
+function nextKey (idp: IdentityProvider, kid = 'key-2') {
+  const { privateKey, publicKey } = rsaKeyPair()
+  return {
+    sign: (claims = {}) => idp.signToken(claims, { key: privateKey, kid }),
+    publish: () => { idp.keys.push({ ...publicKey.export({ format: 'jwk' }), kid, alg: 'RS256', use: 'sig' }) }
+  }
+}
+
+const failure = (promise: Promise<unknown>) => promise.then(() => { throw new Error('expected a rejection') }, e => e as AuthError)
 
 t.test('returns the claims of a valid token', async t => {
   const { idp, verifier } = await setup(t)
@@ -24,82 +34,141 @@ t.test('concurrent requests share one JWKS fetch; later ones use the parsed key'
   t.equal(idp.jwksRequests, 1)
 })
 
-t.test('a stream of random kids cannot make the API hammer the issuer', async t => {
-  const { idp, verifier } = await setup(t, { cooldownMs: 60_000 })
+t.test('one fetch keeps every signing key of the set, not only the kid asked for', async t => {
+  const { idp, verifier } = await setup(t)
+  const second = nextKey(idp)
+  second.publish()
+  idp.keys.push({ ...rsaKeyPair().publicKey.export({ format: 'jwk' }), kid: 'enc-key', use: 'enc' })
   await verifier.verify(idp.signToken())
-  const results = await Promise.allSettled(Array.from({ length: 50 }, (_, i) => verifier.verify(idp.signToken({}, { kid: `random-${i}` }))))
-  t.ok(results.every(r => r.status === 'rejected' && (r.reason as AuthError).code === 'invalid_token'))
-  t.equal(idp.jwksRequests, 2, 'one fetch for the first unknown kid, then the cooldown')
-  t.equal((await verifier.verify(idp.signToken())).sub, 'auth0|alice', 'known keys still work during the cooldown')
+  t.equal((await verifier.verify(second.sign({ sub: 'auth0|dave' }))).sub, 'auth0|dave')
+  t.equal(idp.jwksRequests, 1)
+  const enc = await failure(verifier.verify(idp.signToken({}, { kid: 'enc-key' })))
+  t.equal(enc.reason, 'JWK_NOT_FOUND', 'an encryption key is not a signing key')
 })
 
-t.test('key rotation: a new kid in the JWKS is picked up once the cooldown has passed', async t => {
-  const { idp, verifier } = await setup(t, { cooldownMs: 50 })
+t.test('unknown kids: one fetch per cooldown, refused without a fetch in between', async t => {
+  const { idp, verifier } = await setup(t, { cooldownMs: 300 })
   await verifier.verify(idp.signToken())
-  const next = rsaKeyPair()
-  await t.rejects(verifier.verify(idp.signToken({}, { key: next.privateKey, kid: 'key-2' })))
-  idp.keys.push({ ...next.publicKey.export({ format: 'jwk' }), kid: 'key-2', alg: 'RS256', use: 'sig' })
-  await t.rejects(verifier.verify(idp.signToken({}, { key: next.privateKey, kid: 'key-2' })), 'still cooling down')
-  await new Promise(resolve => setTimeout(resolve, 60))
-  t.equal((await verifier.verify(idp.signToken({}, { key: next.privateKey, kid: 'key-2' }))).sub, 'auth0|alice')
+  const results = await Promise.all(Array.from({ length: 50 }, (_, i) => failure(verifier.verify(idp.signToken({}, { kid: `random-${i}` })))))
+  t.same(new Set(results.map(e => e.reason)), new Set(['JWK_NOT_FOUND']))
+  t.equal(idp.jwksRequests, 1, 'the first fetch happened less than a cooldown ago')
+  t.equal((await verifier.verify(idp.signToken())).sub, 'auth0|alice', 'known keys still work')
+  await sleep(320)
+  await failure(verifier.verify(idp.signToken({}, { kid: 'random-x' })))
+  t.equal(idp.jwksRequests, 2, 'after the cooldown an unknown kid asks the issuer again')
 })
 
-t.test('a key removed from the JWKS stops working within two TTLs', async t => {
-  // get-jwks serves the previous copy for one more TTL when a refresh fails, which keeps
-  // the API up through a JWKS outage; for a revoked key it means up to 2 × TTL.
+t.test('a flood of made-up kids cannot keep a newly published key out', async t => {
+  const cooldownMs = 300
+  const { idp, verifier } = await setup(t, { cooldownMs })
+  await verifier.verify(idp.signToken())
+  const flooding = { on: true }
+  let sent = 0
+  const flood = (async () => {
+    while (flooding.on) {
+      await Promise.allSettled(Array.from({ length: 20 }, () => verifier.verify(idp.signToken({}, { kid: `made-up-${sent++}` }))))
+      await sleep(1)
+    }
+  })()
+  await sleep(2.5 * cooldownMs)
+  const rotated = nextKey(idp)
+  rotated.publish()
+  const publishedAt = Date.now()
+  const fetchesBefore = idp.jwksRequests
+  let accepted = false
+  while (!accepted && Date.now() - publishedAt < 5 * cooldownMs) {
+    accepted = await verifier.verify(rotated.sign()).then(() => true, () => false)
+    if (!accepted) await sleep(10)
+  }
+  const tookMs = Date.now() - publishedAt
+  flooding.on = false
+  await flood
+  t.ok(accepted, 'the new key is accepted')
+  t.ok(tookMs <= cooldownMs + 100, `within one cooldown (${tookMs} ms, cooldown ${cooldownMs} ms)`)
+  t.ok(idp.jwksRequests - fetchesBefore <= 2, 'the flood did not add fetches beyond the rate limit')
+  t.ok(idp.jwksRequests <= 2 + Math.ceil((Date.now() - publishedAt + 2.5 * cooldownMs) / cooldownMs), `${idp.jwksRequests} fetches for ${sent} made-up kids`)
+  t.comment(`new key accepted after ${tookMs} ms under a flood of ${sent} made-up kids; ${idp.jwksRequests} JWKS fetches in all`)
+})
+
+t.test('a key removed from the JWKS stops working at the next refresh', async t => {
   const { idp, verifier } = await setup(t, { keyTtlMs: 50, cooldownMs: 0 })
   await verifier.verify(idp.signToken())
-  idp.keys = [{ ...rsaKeyPair().publicKey.export({ format: 'jwk' }), kid: 'key-2', alg: 'RS256' }]
-  await new Promise(resolve => setTimeout(resolve, 100))
-  await verifier.verify(idp.signToken()).catch(() => {}) // may still pass on the stale copy
-  await new Promise(resolve => setTimeout(resolve, 100))
-  const err = await verifier.verify(idp.signToken()).catch(e => e)
-  t.equal(err.code, 'invalid_token')
-  t.equal(reasonOf(err), 'JWK_NOT_FOUND')
-})
-
-t.test('an issuer serving an empty JWKS is an outage, not a bad token', async t => {
-  const { idp, verifier } = await setup(t)
+  const replacement = nextKey(idp)
   idp.keys = []
-  t.equal((await verifier.verify(idp.signToken()).catch(e => e)).code, 'jwks_unavailable')
+  replacement.publish()
+  await sleep(60)
+  t.equal((await failure(verifier.verify(idp.signToken()))).reason, 'JWK_NOT_FOUND')
+  t.equal((await verifier.verify(replacement.sign())).sub, 'auth0|alice')
+  t.equal(idp.jwksRequests, 2)
 })
 
-t.test('the JWKS fetch times out instead of hanging', async t => {
+t.test('JWKS down: known keys keep working past their TTL, with one fetch per cooldown', async t => {
+  const { idp, verifier } = await setup(t, { keyTtlMs: 50, cooldownMs: 300, timeoutMs: 200 })
+  await verifier.verify(idp.signToken())
+  idp.mode = 'hang'
+  await sleep(310)
+  const results = await Promise.all(Array.from({ length: 5 }, () => verifier.verify(idp.signToken())))
+  t.same(results.map(claims => claims.sub), Array(5).fill('auth0|alice'), 'the refresh timed out; the known key answered')
+  t.equal((await verifier.verify(idp.signToken())).sub, 'auth0|alice', 'and during the cooldown without waiting')
+  t.equal(idp.jwksRequests, 2, 'one refresh attempt, shared, then the cooldown')
+  await sleep(310)
+  await verifier.verify(idp.signToken())
+  t.equal(idp.jwksRequests, 3, 'the next cooldown tries again')
+})
+
+t.test('JWKS down and the kid unknown: 503 reason, fast during the cooldown', async t => {
   const { idp, verifier } = await setup(t, { timeoutMs: 200 })
   idp.mode = 'hang'
-  const err = await verifier.verify(idp.signToken()).catch(e => e)
-  t.equal(err.code, 'jwks_unavailable')
-  t.equal(reasonOf(err), 'UND_ERR_HEADERS_TIMEOUT')
-  // During the cooldown the answer is immediate, without another fetch.
-  t.equal((await verifier.verify(idp.signToken()).catch(e => e)).code, 'jwks_unavailable')
+  const started = Date.now()
+  const first = await failure(verifier.verify(idp.signToken()))
+  t.equal(first.code, 'jwks_unavailable')
+  t.equal(first.reason, 'TimeoutError')
+  t.ok(Date.now() - started < 1_000, 'the fetch timed out')
+  idp.mode = 'error'
+  const second = await failure(verifier.verify(idp.signToken()))
+  t.equal(second.code, 'jwks_unavailable', 'the outage answer holds during the cooldown')
   t.equal(idp.jwksRequests, 1)
 })
 
-t.test('JWKS down when a known key must be refreshed: one fetch, then everyone fails fast', async t => {
-  const { idp, verifier } = await setup(t, { keyTtlMs: 50, cooldownMs: 60_000, timeoutMs: 200 })
-  await verifier.verify(idp.signToken())
-  idp.mode = 'hang'
-  await new Promise(resolve => setTimeout(resolve, 150)) // past the TTL and get-jwks' stale copy
-  const results = await Promise.allSettled(Array.from({ length: 5 }, () => verifier.verify(idp.signToken())))
-  t.same(results.map(r => r.status === 'rejected' && (r.reason as AuthError).code), Array(5).fill('jwks_unavailable'))
-  t.equal(idp.jwksRequests, 2, 'the first refresh timed out; the others did not queue behind it with fetches of their own')
+t.test('a JWKS that is an error page, not JSON keys, or has no signing key is an outage', async t => {
+  for (const [name, change, reason] of [
+    ['HTTP 500', (idp: IdentityProvider) => { idp.mode = 'error' }, 'JWKS_HTTP_500'],
+    ['no keys', (idp: IdentityProvider) => { idp.keys = [] }, 'JWKS_WITHOUT_SIGNING_KEYS'],
+    ['keys not a list', (idp: IdentityProvider) => { idp.keys = { kid: 'key-1' } as never }, 'JWKS_MALFORMED']
+  ] as const) {
+    const { idp, verifier } = await setup(t)
+    change(idp)
+    const err = await failure(verifier.verify(idp.signToken()))
+    t.equal(err.code, 'jwks_unavailable', name)
+    t.equal(err.reason, reason, name)
+  }
 })
 
 t.test('only the configured issuer is asked for keys, whatever the token names', async t => {
   const { idp, verifier } = await setup(t)
   const other = await startIdentityProvider()
   t.after(() => other.close())
-  const err = await verifier.verify(other.signToken({ iss: idp.issuer })).catch(e => e)
+  const err = await failure(verifier.verify(other.signToken({ iss: idp.issuer })))
   t.equal(err.code, 'invalid_token')
-  t.equal(reasonOf(err), 'FAST_JWT_INVALID_SIGNATURE')
+  t.equal(err.reason, 'FAST_JWT_INVALID_SIGNATURE')
   t.equal(other.jwksRequests, 0)
+})
+
+t.test('token times: an iat in the future, too old, or not a number is refused', async t => {
+  const { idp, verifier } = await setup(t)
+  const now = Math.floor(Date.now() / 1000)
+  t.equal((await failure(verifier.verify(idp.signToken({ iat: now + 60 })))).reason, 'IAT_IN_THE_FUTURE')
+  t.equal((await verifier.verify(idp.signToken({ iat: now + 3 }))).sub, 'auth0|alice', 'within the clock tolerance')
+  const monthOld = now - 31 * 24 * 3600
+  t.equal((await failure(verifier.verify(idp.signToken({ iat: monthOld, exp: now + 600 })))).reason, 'FAST_JWT_EXPIRED')
+  t.equal((await failure(verifier.verify(idp.signToken({ iat: 'yesterday' })))).reason, 'FAST_JWT_INVALID_CLAIM_TYPE')
 })
 
 t.test('logs get the reason; the message stays generic', async t => {
   const { idp, verifier } = await setup(t)
   const now = Math.floor(Date.now() / 1000)
-  const err = await verifier.verify(idp.signToken({ iat: now - 100, exp: now - 60 })).catch(e => e)
-  t.equal(reasonOf(err), 'FAST_JWT_EXPIRED')
+  const err = await failure(verifier.verify(idp.signToken({ iat: now - 100, exp: now - 60 })))
+  t.equal(err.reason, 'FAST_JWT_EXPIRED')
   t.equal(err.message, 'Invalid access token')
 })
 
@@ -109,6 +178,18 @@ t.test('AUTH0_JWKS_URI: keys fetched from another address, iss still checked exa
   const verifier = createJwtVerifier({ issuer: 'http://localhost:4000/', audience: AUDIENCE, jwksUri: `${idp.domain}/.well-known/jwks.json` })
   t.after(() => verifier.close())
   t.equal((await verifier.verify(idp.signToken({ iss: 'http://localhost:4000/' }))).sub, 'auth0|alice')
-  t.equal((await verifier.verify(idp.signToken()).catch(e => e)).reason, 'FAST_JWT_INVALID_CLAIM_VALUE', 'the token must still name the configured issuer')
+  const err = await failure(verifier.verify(idp.signToken()))
+  t.equal(err.reason, 'FAST_JWT_INVALID_CLAIM_VALUE', 'the token must still name the configured issuer')
   t.equal(idp.jwksRequests, 1)
+})
+
+t.test('close() aborts a fetch in flight', async t => {
+  const { idp, verifier } = await setup(t, { timeoutMs: 10_000 })
+  idp.mode = 'hang'
+  const pending = failure(verifier.verify(idp.signToken()))
+  await sleep(50)
+  const started = Date.now()
+  await verifier.close()
+  t.equal((await pending).code, 'jwks_unavailable')
+  t.ok(Date.now() - started < 1_000)
 })
