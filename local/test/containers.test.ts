@@ -59,3 +59,34 @@ t.test('the browser reaches the API at a published URL, the API reaches the stan
   t.match(readFileSync(`${ROOT}.env.example`, 'utf8'), /^AUTH0_JWKS_URI=$/m)
   t.match(readFileSync(`${ROOT}.env.example`, 'utf8'), /^AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER=$/m)
 })
+
+/** What docker compose hands a service: `${VAR:-default}` (unset or empty), `${VAR-default}` (unset only), `${VAR}`. */
+function interpolate (value: string | number, env: Record<string, string>) {
+  return String(value).replace(/\$\{(\w+)(:?-)?([^}]*)\}/g, (_, name: string, op: string | undefined, fallback: string) =>
+    env[name] === undefined || (op === ':-' && env[name] === '') ? (op ? fallback : '') : env[name]!)
+}
+
+t.test('with a real .env, compose can never point the API at a stand-in: it refuses to start', async t => {
+  const realEnv = {
+    AUTH0_DOMAIN: 'acme.eu.auth0.com',
+    AUTH0_AUDIENCE: 'https://api.acme.test',
+    AWS_REGION: 'eu-west-1',
+    COGNITO_USER_POOL_ID: 'eu-west-1_AbC123xyz'
+  }
+  const apiEnv = (env: Record<string, string>) => Object.fromEntries(
+    Object.entries<string | number>(compose.services.api.environment).map(([name, value]) => [name, interpolate(value, env)]))
+  const boot = (env: Record<string, string>) => spawnSync(process.execPath, ['--import', 'tsx', 'api/src/server.ts'], {
+    // 192.0.2.1 (TEST-NET-1) is nobody's address here: a server that gets past its config fails to listen and exits.
+    cwd: ROOT, env: { PATH: process.env.PATH, ...apiEnv(env), HOST: '192.0.2.1', LOG_LEVEL: 'silent' }, encoding: 'utf8', timeout: 20_000
+  })
+  // A .env that lacks the two endpoint lines: compose's defaults would be the stand-ins'.
+  const refused = boot(realEnv)
+  t.equal(refused.status, 1)
+  t.match(refused.stderr, /^Configuration error: AUTH0_JWKS_URI must use https with a real Auth0 domain .*; AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER must use https with a real Auth0 domain/)
+  t.notMatch(refused.stderr, /\n\s+at /, 'no stack trace')
+  // The same .env with .env.example's empty lines: the real services, and the config passes.
+  const real = boot({ ...realEnv, AUTH0_JWKS_URI: '', AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: '' })
+  t.equal(real.status, 1, 'it got as far as listening')
+  t.notMatch(real.stderr, /Configuration error/)
+  t.same(apiEnv({ ...realEnv, AUTH0_JWKS_URI: '', AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: '' }).AUTH0_JWKS_URI, '')
+})
