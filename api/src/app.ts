@@ -1,32 +1,22 @@
-import { STATUS_CODES as HTTP_STATUS } from 'node:http'
+import { STATUS_CODES } from 'node:http'
 import type { Socket } from 'node:net'
 import cors from '@fastify/cors'
 import Fastify, {
   LogController, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions
 } from 'fastify'
 import { issuerFromDomain, type Config } from './config.js'
+import { codeForStatus, HttpError } from './errors.js'
 import authPlugin, { requireAuth } from './plugins/auth.js'
 import cognitoPlugin from './plugins/cognito.js'
 import healthRoutes from './routes/health/index.js'
 import meRoutes from './routes/me/index.js'
-import { CognitoError, createCognitoClient, createCognitoService, type CognitoClient } from './services/cognito-service.js'
-import { createJwtVerifier } from './services/jwt-verifier.js'
+import type { CognitoClient } from './services/cognito-service.js'
 
 export interface Deps {
   logger: FastifyServerOptions['logger']
   cognitoClient: CognitoClient
 }
 
-const STATUS_CODES: Record<number, string> = {
-  400: 'bad_request',
-  404: 'not_found',
-  405: 'method_not_allowed',
-  408: 'request_timeout',
-  413: 'payload_too_large',
-  414: 'uri_too_long',
-  415: 'unsupported_media_type',
-  431: 'request_header_fields_too_large'
-}
 /** On every answer: a browser must never guess another type for the API's JSON. */
 const NOSNIFF = { 'x-content-type-options': 'nosniff' }
 
@@ -48,6 +38,23 @@ export function loggerOptions (config: Pick<Config, 'LOG_LEVEL'>) {
   }
 }
 
+/**
+ * The one error handler: every error (auth, Cognito, validation, 404, Fastify's own) leaves as
+ * `{ error, message }`. An HttpError brings its code, message and headers; any other error gets the code of
+ * its status, and from 500 on a masked message.
+ */
+function handleError (err: FastifyError | HttpError, request: FastifyRequest, reply: FastifyReply) {
+  const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 600 ? err.statusCode : 500
+  request.log[status >= 500 ? 'error' : 'info']({ err, request: { method: request.method, url: request.url } }, 'request failed')
+  reply.code(status).headers(NOSNIFF)
+  if (err instanceof HttpError) {
+    if (err.extra.challenge) reply.header('www-authenticate', err.extra.challenge)
+    if (err.extra.retryAfterSeconds) reply.header('retry-after', err.extra.retryAfterSeconds)
+    return reply.send({ error: err.code, message: err.message })
+  }
+  return reply.send({ error: status >= 500 ? 'internal_error' : codeForStatus(status), message: status >= 500 ? 'Internal Server Error' : err.message })
+}
+
 /** Builds the whole API from its config. The HTTP server, the Lambda handler and the tests all call this. */
 export function buildApp (config: Config, deps: Partial<Deps> = {}): FastifyInstance {
   const accessLog = new AccessLog()
@@ -64,35 +71,15 @@ export function buildApp (config: Config, deps: Partial<Deps> = {}): FastifyInst
       app.log.info({ err: { code: err.code } }, 'client error')
       if (err.code === 'ECONNRESET' || socket.destroyed || !socket.writable) return socket.destroy()
       const status = err.code === 'HPE_HEADER_OVERFLOW' ? 431 : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400
-      const body = JSON.stringify({ error: STATUS_CODES[status], message: HTTP_STATUS[status] })
-      socket.end(`HTTP/1.1 ${status} ${HTTP_STATUS[status]}\r\nContent-Type: application/json; charset=utf-8\r\n` +
-        `Content-Length: ${Buffer.byteLength(body)}\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n${body}`)
+      const body = JSON.stringify({ error: codeForStatus(status), message: STATUS_CODES[status] })
+      socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n` +
+        `Content-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+        'X-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n' + body)
     }
   })
   app.addHook('onRequest', async (request, reply) => { reply.headers(NOSNIFF) })
-
-  const verifier = createJwtVerifier({ issuer: issuerFromDomain(config.AUTH0_DOMAIN), audience: config.AUTH0_AUDIENCE, jwksUri: config.AUTH0_JWKS_URI })
-  // The app closes only the client it created itself.
-  const ownClient = deps.cognitoClient ? undefined : createCognitoClient(config.AWS_REGION)
-  const cognitoClient = deps.cognitoClient ?? ownClient!
-  app.addHook('onClose', async () => {
-    await verifier.close()
-    ownClient?.destroy()
-  })
-
-  function handleError (err: FastifyError | CognitoError, request: FastifyRequest, reply: FastifyReply) {
-    const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 600 ? err.statusCode : 500
-    request.log[status >= 500 ? 'error' : 'info']({ err, request: { method: request.method, url: request.url } }, 'request failed')
-    reply.headers(NOSNIFF)
-    if (err instanceof CognitoError) {
-      if (err.retryAfterSeconds) reply.header('retry-after', err.retryAfterSeconds)
-      return reply.code(status).send({ error: err.code, message: err.message })
-    }
-    if (status >= 500) return reply.code(status).send({ error: 'internal_error', message: 'Internal Server Error' })
-    return reply.code(status).send({ error: STATUS_CODES[status] ?? 'bad_request', message: err.message })
-  }
   app.setErrorHandler(handleError)
-  app.setNotFoundHandler((request, reply) => reply.code(404).send({ error: 'not_found', message: 'Not Found' }))
+  app.setNotFoundHandler(async () => { throw new HttpError(404, 'not_found', 'Not Found') })
 
   app.register(cors, {
     // A list, not a string: the header is then sent only to that origin, never as a fixed value to everyone.
@@ -101,14 +88,17 @@ export function buildApp (config: Config, deps: Partial<Deps> = {}): FastifyInst
     allowedHeaders: ['Authorization', 'Content-Type'],
     maxAge: 600
   })
-  app.register(authPlugin, { verifier, allowedClientIds: config.AUTH0_ALLOWED_CLIENT_IDS?.split(',').map(id => id.trim()) })
+  app.register(authPlugin, {
+    issuer: issuerFromDomain(config.AUTH0_DOMAIN),
+    audience: config.AUTH0_AUDIENCE,
+    jwksUri: config.AUTH0_JWKS_URI,
+    allowedClientIds: config.AUTH0_ALLOWED_CLIENT_IDS?.split(',').map(id => id.trim())
+  })
   app.register(cognitoPlugin, {
-    service: createCognitoService({
-      client: cognitoClient,
-      userPoolId: config.COGNITO_USER_POOL_ID,
-      providerName: config.COGNITO_AUTH0_PROVIDER_NAME,
-      log: app.log
-    })
+    region: config.AWS_REGION,
+    userPoolId: config.COGNITO_USER_POOL_ID,
+    providerName: config.COGNITO_AUTH0_PROVIDER_NAME,
+    client: deps.cognitoClient
   })
 
   app.register(healthRoutes)

@@ -107,3 +107,18 @@ t.test('a request Node\'s parser refuses gets a JSON answer in the same vocabula
   t.equal(raw.slice(raw.indexOf('\r\n\r\n') + 4), '{"error":"bad_request","message":"Bad Request"}')
   t.ok(lines.some(line => line.msg === 'client error'), 'logged')
 })
+
+t.test('any error gets the code of its status: 401, 403 and 429 are never bad_request', async t => {
+  const app = buildApp(testConfig(), { logger: false })
+  app.get('/fail/:status', async request => {
+    throw Object.assign(new Error('Nope'), { statusCode: Number((request.params as { status: string }).status) })
+  })
+  t.after(() => app.close())
+  const expected = { 400: 'bad_request', 401: 'unauthorized', 403: 'forbidden', 409: 'conflict', 429: 'too_many_requests' }
+  for (const [status, error] of Object.entries(expected)) {
+    const res = await app.inject({ url: `/fail/${status}` })
+    t.equal(res.statusCode, Number(status))
+    t.same(res.json(), { error, message: 'Nope' }, status)
+  }
+  t.same((await app.inject({ url: '/fail/503' })).json(), { error: 'internal_error', message: 'Internal Server Error' }, '5xx masked')
+})

@@ -36,13 +36,25 @@ export async function build (t: Test, { config = testConfig(), deps = {} }: { co
 export async function setup (t: Test, overrides: Partial<Config> = {}, deps: Partial<Deps> = {}) {
   const [idp, cognito] = await Promise.all([startIdentityProvider(), startCognitoStub()])
   t.after(() => Promise.all([idp.close(), cognito.close()]))
-  Object.assign(process.env, {
+  setEnv(t, {
     AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: cognito.endpoint,
     AWS_ACCESS_KEY_ID: 'AKIDTEST',
     AWS_SECRET_ACCESS_KEY: 'test-secret'
   })
   const app = await build(t, { config: testConfig({ AUTH0_DOMAIN: idp.domain, ...overrides }), deps })
   return { app, idp, cognito }
+}
+
+/** Sets environment variables for one test and puts the previous values back after it. */
+export function setEnv (t: Test, values: Record<string, string>) {
+  const previous = Object.fromEntries(Object.keys(values).map(name => [name, process.env[name]]))
+  Object.assign(process.env, values)
+  t.after(() => {
+    for (const [name, value] of Object.entries(previous)) {
+      if (value === undefined) delete process.env[name]
+      else process.env[name] = value
+    }
+  })
 }
 
 export const bearer = (token: string) => ({ authorization: `Bearer ${token}` })

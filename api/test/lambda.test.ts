@@ -6,6 +6,7 @@ import t from 'tap'
 import { POOL_ID, startCognitoStub } from './fixtures/cognito-stub.js'
 import { AUDIENCE, startIdentityProvider } from './fixtures/identity-provider.js'
 import { bundleLikeSam } from './fixtures/sam.js'
+import { setEnv } from './helper.js'
 
 type Handler = (event: unknown, context: unknown) => Promise<{ statusCode: number, headers: Record<string, string>, body: string, multiValueHeaders?: Record<string, string[]> }>
 
@@ -16,7 +17,7 @@ const outdir = mkdtempSync(join(tmpdir(), 'sam-bundle-'))
 t.teardown(async () => { await Promise.all([idp.close(), cognito.close()]); rmSync(outdir, { recursive: true, force: true }) })
 
 // What Lambda's environment holds: the template's variables, the region and the role's credentials.
-Object.assign(process.env, {
+setEnv(t, {
   AUTH0_DOMAIN: idp.domain,
   AUTH0_AUDIENCE: AUDIENCE,
   COGNITO_USER_POOL_ID: POOL_ID,

@@ -1,10 +1,10 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
-import { AUTH_ERRORS, AuthError, type Claims, type JwtVerifier } from '../services/jwt-verifier.js'
+import { AUTH_ERRORS, AuthError, createJwtVerifier, type Claims, type JwtVerifierOptions } from '../services/jwt-verifier.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
-    authenticate: (request: FastifyRequest, reply: FastifyReply) => Promise<FastifyReply | undefined>
+    authenticate: (request: FastifyRequest) => Promise<void>
   }
   interface FastifyRequest {
     user: Claims | null
@@ -14,48 +14,36 @@ declare module 'fastify' {
 // RFC 6750 §2.1: the scheme is case-insensitive, the token is a b64token.
 const BEARER = /^Bearer +([\w\-.~+/]+=*) *$/i
 
-export interface AuthOptions {
-  verifier: JwtVerifier
+export interface AuthOptions extends JwtVerifierOptions {
   /** AUTH0_ALLOWED_CLIENT_IDS: when given, only tokens issued to these applications (`azp`) get in. */
   allowedClientIds?: string[]
 }
 
 /**
- * Decorates `authenticate`, a hook that puts the verified claims on `request.user` or answers
+ * Decorates `authenticate`, a hook that puts the verified claims on `request.user` or throws an AuthError:
  * 401 (no valid token), 403 (a valid token from an application not allowed) or 503 (keys unreachable).
+ * The plugin owns the verifier: it builds it from the options and closes it with the app.
  */
-export default fp(async function auth (fastify: FastifyInstance, { verifier, allowedClientIds }: AuthOptions) {
+export default fp(async function auth (fastify: FastifyInstance, { allowedClientIds, ...options }: AuthOptions) {
+  const verifier = createJwtVerifier(options)
+  fastify.addHook('onClose', () => verifier.close())
   fastify.decorateRequest('user', null)
 
-  fastify.decorate('authenticate', async function authenticate (request: FastifyRequest, reply: FastifyReply) {
+  fastify.decorate('authenticate', async function authenticate (request: FastifyRequest) {
     const header = request.headers.authorization
-    if (!header || !/^bearer\b/i.test(header)) {
-      return reply.code(401).header('www-authenticate', 'Bearer').send({ error: 'unauthorized', message: 'Missing bearer token' })
+    if (!header || !/^bearer\b/i.test(header)) throw new AuthError(AUTH_ERRORS.MISSING_TOKEN, 'NO_BEARER_TOKEN')
+    const token = BEARER.exec(header)?.[1]
+    if (!token) throw new AuthError(AUTH_ERRORS.INVALID_TOKEN, 'MALFORMED_AUTHORIZATION_HEADER')
+    const claims = await verifier.verify(token)
+    if (allowedClientIds && !allowedClientIds.includes(String(claims.azp))) {
+      throw new AuthError(AUTH_ERRORS.FORBIDDEN, 'CLIENT_NOT_ALLOWED', { message: 'This application may not call the API' })
     }
-    try {
-      const token = BEARER.exec(header)?.[1]
-      if (!token) throw new AuthError(AUTH_ERRORS.INVALID_TOKEN, 'MALFORMED_AUTHORIZATION_HEADER')
-      const claims = await verifier.verify(token)
-      if (allowedClientIds && !allowedClientIds.includes(String(claims.azp))) {
-        request.log.info({ reason: 'CLIENT_NOT_ALLOWED', azp: claims.azp }, 'access token refused')
-        return reply.code(403).send({ error: 'forbidden', message: 'This application may not call the API' })
-      }
-      request.user = claims
-    } catch (err) {
-      if (!(err instanceof AuthError)) throw err
-      request.log.info({ reason: err.reason }, 'access token rejected')
-      if (err.code === AUTH_ERRORS.JWKS_UNAVAILABLE) {
-        return reply.code(503).header('retry-after', verifier.retryAfterSeconds).send({ error: err.code, message: err.message })
-      }
-      return reply.code(401)
-        .header('www-authenticate', `Bearer error="invalid_token", error_description="${err.message}"`)
-        .send({ error: 'unauthorized', message: err.message })
-    }
+    request.user = claims
   })
 }, { name: 'auth' })
 
 /** Auth0 marks client-credentials tokens with `gty`; their `sub` is `<client id>@clients`. */
-export const isMachineToken = (claims: Claims) => claims.gty === 'client-credentials' || claims.sub.endsWith('@clients')
+const isMachineToken = (claims: Claims) => claims.gty === 'client-credentials' || claims.sub.endsWith('@clients')
 
 /**
  * Makes every route registered on `scope` require a valid token, and (unless `machines` is set) one that
@@ -67,10 +55,9 @@ export function requireAuth (scope: FastifyInstance, { machines = false } = {}) 
   scope.addHook('onRoute', route => { route.attachValidation = true })
   scope.addHook('onRequest', async (request, reply) => { reply.header('cache-control', 'no-store') })
   scope.addHook('preHandler', scope.authenticate)
-  scope.addHook('preHandler', async (request, reply) => {
+  scope.addHook('preHandler', async request => {
     if (!machines && isMachineToken(request.user!)) {
-      request.log.info({ reason: 'MACHINE_TOKEN', azp: request.user!.azp }, 'access token refused')
-      return reply.code(403).send({ error: 'forbidden', message: 'This route is for users, not machine-to-machine tokens' })
+      throw new AuthError(AUTH_ERRORS.FORBIDDEN, 'MACHINE_TOKEN', { message: 'This route is for users, not machine-to-machine tokens' })
     }
     if (request.validationError) throw request.validationError
   })

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
-import type { CognitoService } from '../services/cognito-service.js'
+import { createCognitoClient, createCognitoService, type CognitoClient, type CognitoService } from '../services/cognito-service.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -8,6 +8,17 @@ declare module 'fastify' {
   }
 }
 
-export default fp(async function cognito (fastify: FastifyInstance, { service }: { service: CognitoService }) {
-  fastify.decorate('cognito', service)
+export interface CognitoOptions {
+  region: string
+  userPoolId: string
+  providerName: string
+  /** A client to use instead of the plugin's own (tests); the plugin destroys only the client it created. */
+  client?: CognitoClient
+}
+
+/** Decorates `cognito`: the pool and federated-user reads, over one SDK client for the process. */
+export default fp(async function cognito (fastify: FastifyInstance, { region, userPoolId, providerName, client }: CognitoOptions) {
+  const own = client ? undefined : createCognitoClient(region)
+  fastify.decorate('cognito', createCognitoService({ client: client ?? own!, userPoolId, providerName, log: fastify.log }))
+  fastify.addHook('onClose', async () => { own?.destroy() })
 }, { name: 'cognito' })

@@ -2,9 +2,12 @@ import {
   AdminGetUserCommand,
   CognitoIdentityProviderClient,
   DescribeUserPoolCommand,
-  type AttributeType
+  type AdminGetUserCommandOutput,
+  type AttributeType,
+  type UserPoolType
 } from '@aws-sdk/client-cognito-identity-provider'
 import { NodeHttpHandler } from '@smithy/node-http-handler'
+import { HttpError } from '../errors.js'
 
 export const COGNITO_ERRORS = {
   /** Cognito refused for rate: the caller may retry shortly. */
@@ -13,19 +16,16 @@ export const COGNITO_ERRORS = {
   FAILED: 'cognito_failed'
 } as const
 
-export class CognitoError extends Error {
+export class CognitoError extends HttpError {
   override name = 'CognitoError'
-  readonly statusCode: number
-  readonly retryAfterSeconds: number | undefined
   constructor (
-    readonly code: typeof COGNITO_ERRORS[keyof typeof COGNITO_ERRORS],
+    override readonly code: typeof COGNITO_ERRORS[keyof typeof COGNITO_ERRORS],
     /** What the logs get: the SDK error name, AWS request id and HTTP status, never upstream text. */
     readonly upstream: { name: string, requestId?: string, httpStatus?: number }
   ) {
     const throttled = code === COGNITO_ERRORS.THROTTLED
-    super(throttled ? 'Cognito is busy, retry shortly' : 'Cognito request failed')
-    this.statusCode = throttled ? 503 : 502
-    this.retryAfterSeconds = throttled ? 1 : undefined
+    super(throttled ? 503 : 502, code, throttled ? 'Cognito is busy, retry shortly' : 'Cognito request failed',
+      { retryAfterSeconds: throttled ? 1 : undefined })
   }
 }
 
@@ -54,19 +54,13 @@ export function createCognitoClient (region: string) {
 
 export type CognitoClient = Pick<CognitoIdentityProviderClient, 'send'>
 
-export interface UserPoolSummary { id: string, name: string | null, arn: string | null, estimated_users: number | null }
-export interface FederatedUser {
-  username: string
-  status: string | null
-  enabled: boolean | null
-  created_at: string | null
-  updated_at: string | null
-  attributes: Record<string, string>
-}
+/** Cognito's own description of a federated user: what AdminGetUser answers. */
+export type FederatedUser = Omit<AdminGetUserCommandOutput, '$metadata'>
 
 /**
  * Reads the pool (cached: DescribeUserPool is limited to 15 requests/s per account) and the
  * caller's federated user `<provider>_<sub>` (live: a sign-in through Cognito can create it any time).
+ * Answers are Cognito's own types; the routes decide what of them to show.
  */
 export function createCognitoService ({ client, userPoolId, providerName, poolTtlMs = 5 * 60_000, log }: {
   client: CognitoClient
@@ -76,19 +70,14 @@ export function createCognitoService ({ client, userPoolId, providerName, poolTt
   /** Where a look-alike user (see findFederatedUser) is reported. */
   log?: { warn: (details: object, message: string) => void }
 }) {
-  let pool: { value: Promise<UserPoolSummary>, expiresAt: number } | undefined
+  let pool: { value: Promise<UserPoolType>, expiresAt: number } | undefined
 
-  async function fetchPool (): Promise<UserPoolSummary> {
+  async function fetchPool (): Promise<UserPoolType> {
     const { UserPool } = await call(() => client.send(new DescribeUserPoolCommand({ UserPoolId: userPoolId })))
-    return {
-      id: UserPool?.Id ?? userPoolId,
-      name: UserPool?.Name ?? null,
-      arn: UserPool?.Arn ?? null,
-      estimated_users: UserPool?.EstimatedNumberOfUsers ?? null
-    }
+    return UserPool ?? { Id: userPoolId }
   }
 
-  function describePool (): Promise<UserPoolSummary> {
+  function describePool (): Promise<UserPoolType> {
     if (!pool || pool.expiresAt <= Date.now()) {
       // Concurrent callers share one request; a failure is not cached.
       const value = fetchPool()
@@ -106,35 +95,23 @@ export function createCognitoService ({ client, userPoolId, providerName, poolTt
    */
   async function findFederatedUser (sub: string): Promise<FederatedUser | null> {
     const username = `${providerName}_${sub}`
+    let user: AdminGetUserCommandOutput
     try {
-      const user = await call(() => client.send(new AdminGetUserCommand({ UserPoolId: userPoolId, Username: username })))
-      if (user.UserStatus !== 'EXTERNAL_PROVIDER' || !linkedTo(user.UserAttributes, providerName, sub)) {
-        log?.warn({ username, status: user.UserStatus }, 'a pool user has the federated username but is not federated from Auth0: ignored')
-        return null
-      }
-      return {
-        username: user.Username ?? username,
-        status: user.UserStatus ?? null,
-        enabled: user.Enabled ?? null,
-        created_at: user.UserCreateDate?.toISOString() ?? null,
-        updated_at: user.UserLastModifiedDate?.toISOString() ?? null,
-        attributes: toRecord(user.UserAttributes)
-      }
+      user = await call(() => client.send(new AdminGetUserCommand({ UserPoolId: userPoolId, Username: username })))
     } catch (err) {
       // Not an error: the user has not signed in through Cognito's hosted UI yet.
       if (err instanceof CognitoError && err.upstream.name === 'UserNotFoundException') return null
       throw err
     }
+    if (user.UserStatus !== 'EXTERNAL_PROVIDER' || !linkedTo(user.UserAttributes, providerName, sub)) {
+      log?.warn({ username, status: user.UserStatus }, 'a pool user has the federated username but is not federated from Auth0: ignored')
+      return null
+    }
+    const { $metadata, ...federated } = user
+    return federated
   }
 
-  return {
-    describePool,
-    findFederatedUser,
-    async summary (sub: string) {
-      const [userPool, federatedUser] = await Promise.all([describePool(), findFederatedUser(sub)])
-      return { user_pool: userPool, federated_user: federatedUser }
-    }
-  }
+  return { describePool, findFederatedUser }
 }
 
 export type CognitoService = ReturnType<typeof createCognitoService>
@@ -159,8 +136,4 @@ function linkedTo (attributes: AttributeType[] = [], providerName: string, sub: 
   } catch {
     return false
   }
-}
-
-function toRecord (attributes: AttributeType[] = []): Record<string, string> {
-  return Object.fromEntries(attributes.flatMap(({ Name, Value }) => (Name && Value !== undefined ? [[Name, Value]] : [])))
 }

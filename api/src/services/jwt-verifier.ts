@@ -15,22 +15,41 @@
  */
 import { createPublicKey, type JsonWebKey } from 'node:crypto'
 import { createDecoder, createVerifier } from 'fast-jwt'
+import { HttpError } from '../errors.js'
 
 export const AUTH_ERRORS = {
-  /** The token is missing a part, forged, expired, for someone else, or signed by a key we do not know. */
+  /** No bearer token at all: 401 with a bare `Bearer` challenge (RFC 6750 §3.1). */
+  MISSING_TOKEN: 'unauthorized',
+  /** The token is malformed, forged, expired, for someone else, or signed by a key we do not know: 401. */
   INVALID_TOKEN: 'invalid_token',
-  /** The issuer's JWKS cannot be fetched and no known key fits: our outage, not the caller's fault. */
+  /** A valid token that may not use this route (a machine token on /me, an application not allowed): 403. */
+  FORBIDDEN: 'forbidden',
+  /** The issuer's JWKS cannot be fetched and no known key fits: our outage, not the caller's fault: 503. */
   JWKS_UNAVAILABLE: 'jwks_unavailable'
 } as const
 
-export class AuthError extends Error {
+type AuthCode = typeof AUTH_ERRORS[keyof typeof AUTH_ERRORS]
+
+const AUTH_ANSWERS: Record<AuthCode, { status: number, message: string }> = {
+  unauthorized: { status: 401, message: 'Missing bearer token' },
+  invalid_token: { status: 401, message: 'Invalid access token' },
+  forbidden: { status: 403, message: 'This token may not call this route' },
+  jwks_unavailable: { status: 503, message: 'Cannot verify access tokens right now' }
+}
+
+export class AuthError extends HttpError {
   override name = 'AuthError'
   constructor (
-    readonly code: typeof AUTH_ERRORS[keyof typeof AUTH_ERRORS],
+    override readonly code: AuthCode,
     /** Why, for the logs only (a fast-jwt code, or what went wrong with the JWKS). */
-    readonly reason: string
+    readonly reason: string,
+    { message = AUTH_ANSWERS[code].message, retryAfterSeconds }: { message?: string, retryAfterSeconds?: number } = {}
   ) {
-    super(code === AUTH_ERRORS.INVALID_TOKEN ? 'Invalid access token' : 'Cannot verify access tokens right now')
+    // The challenge names the same error as the body (RFC 6750 §3); a request without a token gets a bare one.
+    const challenge = code === AUTH_ERRORS.MISSING_TOKEN
+      ? 'Bearer'
+      : code === AUTH_ERRORS.INVALID_TOKEN ? `Bearer error="${code}", error_description="${message}"` : undefined
+    super(AUTH_ANSWERS[code].status, code, message, { challenge, retryAfterSeconds })
   }
 }
 
@@ -89,9 +108,9 @@ export function createJwtVerifier (options: JwtVerifierOptions) {
   async function fetchKeys (): Promise<Map<string, Verify>> {
     const signal = AbortSignal.any([controller.signal, AbortSignal.timeout(timeoutMs)])
     const response = await fetch(jwksUri, { signal, redirect: 'error', headers: { accept: 'application/json' } })
-    if (!response.ok) throw new AuthError(AUTH_ERRORS.JWKS_UNAVAILABLE, `JWKS_HTTP_${response.status}`)
+    if (!response.ok) throw failure(`JWKS_HTTP_${response.status}`)
     const body = await response.json() as { keys?: unknown }
-    if (!Array.isArray(body.keys)) throw new AuthError(AUTH_ERRORS.JWKS_UNAVAILABLE, 'JWKS_MALFORMED')
+    if (!Array.isArray(body.keys)) throw failure('JWKS_MALFORMED')
     const next = new Map<string, Verify>()
     for (const jwk of body.keys as Array<JsonWebKey & { kid?: unknown, use?: unknown }>) {
       const signing = jwk?.kty === 'RSA' && (jwk.use ?? 'sig') === 'sig' && (jwk.alg ?? 'RS256') === 'RS256'
@@ -100,7 +119,7 @@ export function createJwtVerifier (options: JwtVerifierOptions) {
         next.set(jwk.kid, verifierFor(jwk))
       } catch {} // one unreadable key does not take the others down with it
     }
-    if (next.size === 0) throw new AuthError(AUTH_ERRORS.JWKS_UNAVAILABLE, 'JWKS_WITHOUT_SIGNING_KEYS')
+    if (next.size === 0) throw failure('JWKS_WITHOUT_SIGNING_KEYS')
     return next
   }
 
@@ -113,7 +132,7 @@ export function createJwtVerifier (options: JwtVerifierOptions) {
         fetchedAt = Date.now()
         lastFailure = undefined
       } catch (err) {
-        lastFailure = err instanceof AuthError ? err : new AuthError(AUTH_ERRORS.JWKS_UNAVAILABLE, reasonOf(err))
+        lastFailure = new AuthError(AUTH_ERRORS.JWKS_UNAVAILABLE, reasonOf(err), { retryAfterSeconds: Math.ceil(cooldownMs / 1000) })
       } finally {
         pending = undefined
       }
@@ -155,14 +174,15 @@ export function createJwtVerifier (options: JwtVerifierOptions) {
       if (typeof claims.sub !== 'string' || claims.sub === '') throw new AuthError(AUTH_ERRORS.INVALID_TOKEN, 'INVALID_SUB')
       return claims
     },
-    /** Seconds a client should wait before retrying after JWKS_UNAVAILABLE. */
-    retryAfterSeconds: Math.ceil(cooldownMs / 1000),
     /** Aborts a fetch in flight, so closing the app never waits on the issuer. */
     close: async () => controller.abort()
   }
 }
 
 export type JwtVerifier = ReturnType<typeof createJwtVerifier>
+
+/** What a failed fetch is logged as (its `code`), next to Node's own network and timeout errors. */
+const failure = (code: string) => Object.assign(new Error(code), { code })
 
 function reasonOf (err: unknown): string {
   const { code, name, cause } = err as { code?: unknown, name?: string, cause?: { code?: string } }

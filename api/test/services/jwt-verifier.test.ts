@@ -46,6 +46,16 @@ t.test('one fetch keeps every signing key of the set, not only the kid asked for
   t.equal(enc.reason, 'JWK_NOT_FOUND', 'an encryption key is not a signing key')
 })
 
+t.test('a key the verifier cannot read is skipped, the others stay usable; a set is cut at 16 keys', async t => {
+  const { idp, verifier } = await setup(t)
+  idp.keys.unshift({ kty: 'RSA', kid: 'broken', e: 'AQAB' }) // no modulus
+  const many = Array.from({ length: 16 }, (_, i) => nextKey(idp, `extra-${i}`))
+  for (const key of many) key.publish()
+  t.equal((await verifier.verify(idp.signToken())).sub, 'auth0|alice', 'key-1 works beside the broken one')
+  t.equal((await verifier.verify(many[14]!.sign())).sub, 'auth0|alice', 'the 16th readable key is kept')
+  t.equal((await failure(verifier.verify(many[15]!.sign()))).reason, 'JWK_NOT_FOUND', 'the 17th is not')
+})
+
 t.test('unknown kids: one fetch per cooldown, refused without a fetch in between', async t => {
   const { idp, verifier } = await setup(t, { cooldownMs: 300 })
   await verifier.verify(idp.signToken())

@@ -1,18 +1,36 @@
+import type { UserPoolType } from '@aws-sdk/client-cognito-identity-provider'
 import type { FastifyInstance } from 'fastify'
-import { ErrorSchema, MeSchema } from '../../schemas/index.js'
+import type { Static } from 'typebox'
+import { ErrorSchema, MeSchema, type FederatedUserSchema, type UserPoolSchema } from '../../schemas/index.js'
+import type { FederatedUser } from '../../services/cognito-service.js'
 
 /** `/me`: who the token says the caller is, and what Cognito knows of them. Needs `requireAuth` on its scope. */
 export default async function meRoutes (fastify: FastifyInstance, { emailClaim }: { emailClaim: string }) {
   fastify.get('/me', {
-    schema: { response: { 200: MeSchema, 401: ErrorSchema, 502: ErrorSchema, 503: ErrorSchema } }
-  }, async request => {
+    schema: { response: { 200: MeSchema, '4xx': ErrorSchema, '5xx': ErrorSchema } }
+  }, async (request): Promise<Static<typeof MeSchema>> => {
     const { sub, [emailClaim]: claimedEmail } = request.user!
     const email = typeof claimedEmail === 'string' ? claimedEmail : null
-    const cognitoResult = await fastify.cognito.summary(sub)
+    const [pool, user] = await Promise.all([fastify.cognito.describePool(), fastify.cognito.findFederatedUser(sub)])
     return {
       message: `Hello, ${email ?? sub}, Cognito call OK`,
       auth0_user: { sub, email },
-      cognito_result: cognitoResult
+      cognito_result: { user_pool: userPoolJson(pool), federated_user: user && federatedUserJson(user) }
     }
   })
+}
+
+function userPoolJson (pool: UserPoolType): Static<typeof UserPoolSchema> {
+  return { id: pool.Id ?? '', name: pool.Name ?? null, arn: pool.Arn ?? null, estimated_users: pool.EstimatedNumberOfUsers ?? null }
+}
+
+export function federatedUserJson (user: FederatedUser): Static<typeof FederatedUserSchema> {
+  return {
+    username: user.Username ?? '',
+    status: user.UserStatus ?? null,
+    enabled: user.Enabled ?? null,
+    created_at: user.UserCreateDate?.toISOString() ?? null,
+    updated_at: user.UserLastModifiedDate?.toISOString() ?? null,
+    attributes: Object.fromEntries((user.UserAttributes ?? []).flatMap(({ Name, Value }) => (Name && Value !== undefined ? [[Name, Value]] : [])))
+  }
 }
