@@ -3,7 +3,7 @@ import { Type, type Static } from 'typebox'
 
 const NonEmpty = (description: string) => Type.String({ minLength: 1, description })
 
-export const ConfigSchema = Type.Object({
+const ConfigSchema = Type.Object({
   AUTH0_DOMAIN: NonEmpty('Auth0 tenant or custom domain; an explicit http(s)://host:port is kept as is'),
   AUTH0_AUDIENCE: NonEmpty('Identifier of the Auth0 API; access tokens must carry it in aud'),
   AUTH0_EMAIL_CLAIM: Type.String({ minLength: 1, default: 'email' }),

@@ -14,7 +14,7 @@ declare module 'fastify' {
 // RFC 6750 §2.1: the scheme is case-insensitive, the token is a b64token.
 const BEARER = /^Bearer +([\w\-.~+/]+=*) *$/i
 
-export interface AuthOptions extends JwtVerifierOptions {
+interface AuthOptions extends JwtVerifierOptions {
   /** AUTH0_ALLOWED_CLIENT_IDS: when given, only tokens issued to these applications (`azp`) get in. */
   allowedClientIds?: string[]
 }

@@ -8,7 +8,7 @@ declare module 'fastify' {
   }
 }
 
-export interface CognitoOptions {
+interface CognitoOptions {
   region: string
   userPoolId: string
   providerName: string

@@ -9,14 +9,14 @@ import {
 import { NodeHttpHandler } from '@smithy/node-http-handler'
 import { HttpError } from '../errors.js'
 
-export const COGNITO_ERRORS = {
+const COGNITO_ERRORS = {
   /** Cognito refused for rate: the caller may retry shortly. */
   THROTTLED: 'cognito_throttled',
   /** Anything else: missing pool, bad credentials, 5xx, timeout, refused connection. */
   FAILED: 'cognito_failed'
 } as const
 
-export class CognitoError extends HttpError {
+class CognitoError extends HttpError {
   override name = 'CognitoError'
   constructor (
     override readonly code: typeof COGNITO_ERRORS[keyof typeof COGNITO_ERRORS],

@@ -179,8 +179,6 @@ export function createJwtVerifier (options: JwtVerifierOptions) {
   }
 }
 
-export type JwtVerifier = ReturnType<typeof createJwtVerifier>
-
 /** What a failed fetch is logged as (its `code`), next to Node's own network and timeout errors. */
 const failure = (code: string) => Object.assign(new Error(code), { code })
 

@@ -24,7 +24,7 @@ function userPoolJson (pool: UserPoolType): Static<typeof UserPoolSchema> {
   return { id: pool.Id ?? '', name: pool.Name ?? null, arn: pool.Arn ?? null, estimated_users: pool.EstimatedNumberOfUsers ?? null }
 }
 
-export function federatedUserJson (user: FederatedUser): Static<typeof FederatedUserSchema> {
+function federatedUserJson (user: FederatedUser): Static<typeof FederatedUserSchema> {
   return {
     username: user.Username ?? '',
     status: user.UserStatus ?? null,
