@@ -9,17 +9,15 @@ import { fileURLToPath } from 'node:url'
 import autocannon from 'autocannon'
 import { createVerifier, type DecodedJwt } from 'fast-jwt'
 import { createJwtVerifier } from '../src/services/jwt-verifier.js'
-import { POOL_ID, startCognitoStub } from '../test/fixtures/cognito-stub.js'
-import { AUDIENCE, startIdentityProvider } from '../test/fixtures/identity-provider.js'
+import { AUDIENCE, POOL_ID, startUpstreams } from './upstreams.js'
 
 const USERS = 2_000
 const ROUNDS = 3
 const DURATION_S = Number(process.env.BENCH_SECONDS || 5)
 
-const idp = await startIdentityProvider()
-const cognito = await startCognitoStub()
-const tokens = Array.from({ length: USERS }, (_, i) => idp.signToken({ sub: `auth0|user-${i}` }))
-for (let i = 0; i < USERS; i += 2) cognito.users.add(`Auth0_auth0|user-${i}`)
+const subs = Array.from({ length: USERS }, (_, i) => `auth0|user-${i}`)
+const upstreams = await startUpstreams(new Set(subs.filter((_, i) => i % 2 === 0)))
+const tokens = subs.map(sub => upstreams.signToken(sub))
 
 async function perToken (name: string, fn: (token: string) => unknown) {
   for (const token of tokens) await fn(token) // warm up: JIT, key fetch
@@ -34,21 +32,21 @@ async function perToken (name: string, fn: (token: string) => unknown) {
 }
 
 console.log(`Token verification (${USERS} distinct tokens, best of ${ROUNDS} rounds)`)
-const publicKey = createPublicKey(idp.publicKey.export({ type: 'spki', format: 'pem' }))
+const publicKey = createPublicKey(upstreams.publicKey.export({ type: 'spki', format: 'pem' }))
 const floor = await perToken('RSA floor: crypto.verify on the signature', token => {
   const dot = token.lastIndexOf('.')
   if (!rsaVerify('sha256', Buffer.from(token.slice(0, dot)), publicKey, Buffer.from(token.slice(dot + 1), 'base64url'))) throw new Error('bad')
 })
-const verifier = createJwtVerifier({ issuer: idp.issuer, audience: AUDIENCE })
+const verifier = createJwtVerifier({ issuer: upstreams.issuer, audience: AUDIENCE })
 const ours = await perToken('this API: createJwtVerifier().verify', token => verifier.verify(token))
-const jwk = idp.keys[0] as JsonWebKey
+const jwk = upstreams.jwk as JsonWebKey
 const naive = createVerifier({
   key: async ({ header }: DecodedJwt) => {
     if (header.kid !== jwk.kid) throw new Error('unknown kid')
     return createPublicKey({ key: jwk, format: 'jwk' }).export({ type: 'spki', format: 'pem' }).toString()
   },
   algorithms: ['RS256'],
-  allowedIss: idp.issuer,
+  allowedIss: upstreams.issuer,
   allowedAud: AUDIENCE
 })
 const obvious = await perToken('obvious key callback (JWK parsed per call)', token => naive(token))
@@ -61,13 +59,13 @@ const server = spawn(process.execPath, [fileURLToPath(new URL('../dist/server.js
   stdio: ['ignore', 'ignore', 'inherit'],
   env: {
     PATH: process.env.PATH,
-    AUTH0_DOMAIN: idp.domain,
+    AUTH0_DOMAIN: upstreams.origin,
     AUTH0_AUDIENCE: AUDIENCE,
     AWS_REGION: 'us-east-1',
     COGNITO_USER_POOL_ID: POOL_ID,
     AWS_ACCESS_KEY_ID: 'AKIDBENCH',
     AWS_SECRET_ACCESS_KEY: 'bench-secret',
-    AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: cognito.endpoint,
+    AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: upstreams.origin,
     BACKEND_PORT: String(port)
   }
 })
@@ -91,7 +89,7 @@ await load('/me') // warm up: JWKS, pool description, keep-alive sockets
 const health = await load('/health')
 const me = await load('/me')
 console.log(`  ratio /me / /health: throughput ${(me.requests.average / health.requests.average).toFixed(2)}x, p99 ${(me.latency.p99 / Math.max(health.latency.p99, 1)).toFixed(2)}x`)
-console.log(`  Cognito stand-in calls: DescribeUserPool ${cognito.calls.DescribeUserPool}, AdminGetUser ${cognito.calls.AdminGetUser}`)
+console.log(`  Cognito stand-in calls: DescribeUserPool ${upstreams.calls.DescribeUserPool}, AdminGetUser ${upstreams.calls.AdminGetUser}`)
 
 server.kill('SIGTERM')
-await Promise.all([idp.close(), cognito.close()])
+await upstreams.close()
