@@ -2,7 +2,12 @@ import { STATUS_CODES } from 'node:http'
 import type { Socket } from 'node:net'
 import cors from '@fastify/cors'
 import Fastify, {
-  LogController, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions
+  LogController,
+  type FastifyError,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+  type FastifyServerOptions
 } from 'fastify'
 import { issuerFromDomain, type Config } from './config.js'
 import { codeForStatus, HttpError } from './errors.js'
@@ -34,7 +39,10 @@ class AccessLog extends LogController {
 export function loggerOptions (config: Pick<Config, 'LOG_LEVEL'>) {
   return {
     level: config.LOG_LEVEL,
-    redact: { paths: ['req.headers.authorization', 'headers.authorization', 'request.headers.authorization'], censor: '[redacted]' }
+    redact: {
+      paths: ['req.headers.authorization', 'headers.authorization', 'request.headers.authorization'],
+      censor: '[redacted]'
+    }
   }
 }
 
@@ -45,14 +53,16 @@ export function loggerOptions (config: Pick<Config, 'LOG_LEVEL'>) {
  */
 function handleError (err: FastifyError | HttpError, request: FastifyRequest, reply: FastifyReply) {
   const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 600 ? err.statusCode : 500
-  request.log[status >= 500 ? 'error' : 'info']({ err, request: { method: request.method, url: request.url } }, 'request failed')
+  const { method, url } = request
+  request.log[status >= 500 ? 'error' : 'info']({ err, request: { method, url } }, 'request failed')
   reply.code(status).headers(NOSNIFF)
   if (err instanceof HttpError) {
     if (err.extra.challenge) reply.header('www-authenticate', err.extra.challenge)
     if (err.extra.retryAfterSeconds) reply.header('retry-after', err.extra.retryAfterSeconds)
     return reply.send({ error: err.code, message: err.message })
   }
-  return reply.send({ error: status >= 500 ? 'internal_error' : codeForStatus(status), message: status >= 500 ? 'Internal Server Error' : err.message })
+  if (status >= 500) return reply.send({ error: 'internal_error', message: 'Internal Server Error' })
+  return reply.send({ error: codeForStatus(status), message: err.message })
 }
 
 /** Builds the whole API from its config. The HTTP server, the Lambda handler and the tests all call this. */
@@ -61,7 +71,7 @@ export function buildApp (config: Config, deps: Partial<Deps> = {}): FastifyInst
   const app = Fastify({
     logger: deps.logger ?? loggerOptions(config),
     logController: accessLog,
-    // Errors Fastify meets before routing (a malformed URL, ...) go through the same handler and access log as the rest.
+    // Errors Fastify meets before routing (a malformed URL, ...): the same handler and access log as the rest.
     frameworkErrors (err, request, reply) {
       reply.raw.once('finish', () => accessLog.requestCompleted(null, request, reply))
       return handleError(err, request, reply)

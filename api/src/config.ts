@@ -47,7 +47,7 @@ export function loadConfig (env: Record<string, string | undefined> = process.en
   return config
 }
 
-/** .env.example's sample values (`your-tenant.eu.auth0.com`, `https://api.example.com`) and RFC 2606 example domains. */
+/** .env.example's sample values (`your-tenant.eu.auth0.com`, `https://api.example.com`), RFC 2606 example domains. */
 const PLACEHOLDER = /your-|(^|[/.@])example\.(com|org|net)($|[/:])/i
 
 function placeholders (env: Partial<Record<string, unknown>>): string[] {
@@ -69,12 +69,15 @@ function endpointProblems (config: Config): string[] {
     return [(err as Error).message]
   }
   const local = issuer.protocol === 'http:'
-  const problems = local && !LOOPBACK.has(issuer.hostname) ? [`AUTH0_DOMAIN must use https unless it is on loopback: ${config.AUTH0_DOMAIN}`] : []
+  const problems = local && !LOOPBACK.has(issuer.hostname)
+    ? [`AUTH0_DOMAIN must use https unless it is on loopback: ${config.AUTH0_DOMAIN}`]
+    : []
   for (const name of ['AUTH0_JWKS_URI', 'AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER'] as const) {
     const value = config[name]
     if (!value || !value.startsWith('http:')) continue
-    if (!local) problems.push(`${name} must use https with a real Auth0 domain (plain http is only for the local stand-ins): ${value}`)
-    else if (!LOOPBACK.has(new URL(value).hostname) && !STAND_INS.has(new URL(value).hostname)) {
+    const host = new URL(value).hostname
+    if (!local) problems.push(`${name} must use https with a real Auth0 domain (http is for stand-ins): ${value}`)
+    else if (!LOOPBACK.has(host) && !STAND_INS.has(host)) {
       problems.push(`${name} must use https unless it is on loopback or a compose stand-in: ${value}`)
     }
   }

@@ -1,7 +1,8 @@
 import { STATUS_CODES } from 'node:http'
 
-/** The body's `error` for a status with no code of its own: `not_found`, `payload_too_large`, `too_many_requests`, ... */
-export const codeForStatus = (status: number) => (STATUS_CODES[status] ?? 'Error').toLowerCase().replace(/[^a-z]+/g, '_')
+/** The body's `error` for a status with no code of its own: `not_found`, `payload_too_large`, `too_many_requests`. */
+export const codeForStatus = (status: number) =>
+  (STATUS_CODES[status] ?? 'Error').toLowerCase().replace(/[^a-z]+/g, '_')
 
 /**
  * An answer the API gives on purpose: its status, a short `code` for the body's `error`, a message safe to

@@ -1,6 +1,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
-import { AUTH_ERRORS, AuthError, createJwtVerifier, type Claims, type JwtVerifierOptions } from '../services/jwt-verifier.js'
+import {
+  AUTH_ERRORS, AuthError, createJwtVerifier, type Claims, type JwtVerifierOptions
+} from '../services/jwt-verifier.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -36,7 +38,8 @@ export default fp(async function auth (fastify: FastifyInstance, { allowedClient
     if (!token) throw new AuthError(AUTH_ERRORS.INVALID_TOKEN, 'MALFORMED_AUTHORIZATION_HEADER')
     const claims = await verifier.verify(token)
     if (allowedClientIds && !allowedClientIds.includes(String(claims.azp))) {
-      throw new AuthError(AUTH_ERRORS.FORBIDDEN, 'CLIENT_NOT_ALLOWED', { message: 'This application may not call the API' })
+      const message = 'This application may not call the API'
+      throw new AuthError(AUTH_ERRORS.FORBIDDEN, 'CLIENT_NOT_ALLOWED', { message })
     }
     request.user = claims
   })
@@ -57,7 +60,8 @@ export function requireAuth (scope: FastifyInstance, { machines = false } = {}) 
   scope.addHook('preHandler', scope.authenticate)
   scope.addHook('preHandler', async request => {
     if (!machines && isMachineToken(request.user!)) {
-      throw new AuthError(AUTH_ERRORS.FORBIDDEN, 'MACHINE_TOKEN', { message: 'This route is for users, not machine-to-machine tokens' })
+      const message = 'This route is for users, not machine-to-machine tokens'
+      throw new AuthError(AUTH_ERRORS.FORBIDDEN, 'MACHINE_TOKEN', { message })
     }
     if (request.validationError) throw request.validationError
   })

@@ -1,6 +1,8 @@
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
-import { createCognitoClient, createCognitoService, type CognitoClient, type CognitoService } from '../services/cognito-service.js'
+import {
+  createCognitoClient, createCognitoService, type CognitoClient, type CognitoService
+} from '../services/cognito-service.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -17,8 +19,10 @@ interface CognitoOptions {
 }
 
 /** Decorates `cognito`: the pool and federated-user reads, over one SDK client for the process. */
-export default fp(async function cognito (fastify: FastifyInstance, { region, userPoolId, providerName, client }: CognitoOptions) {
+export default fp(async function cognito (fastify: FastifyInstance, options: CognitoOptions) {
+  const { region, userPoolId, providerName, client } = options
   const own = client ? undefined : createCognitoClient(region)
-  fastify.decorate('cognito', createCognitoService({ client: client ?? own!, userPoolId, providerName, log: fastify.log }))
+  const service = createCognitoService({ client: client ?? own!, userPoolId, providerName, log: fastify.log })
+  fastify.decorate('cognito', service)
   fastify.addHook('onClose', async () => { own?.destroy() })
 }, { name: 'cognito' })

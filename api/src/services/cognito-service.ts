@@ -104,7 +104,8 @@ export function createCognitoService ({ client, userPoolId, providerName, poolTt
       throw err
     }
     if (user.UserStatus !== 'EXTERNAL_PROVIDER' || !linkedTo(user.UserAttributes, providerName, sub)) {
-      log?.warn({ username, status: user.UserStatus }, 'a pool user has the federated username but is not federated from Auth0: ignored')
+      const warning = 'a pool user has the federated username but is not federated from Auth0: ignored'
+      log?.warn({ username, status: user.UserStatus }, warning)
       return null
     }
     const { $metadata, ...federated } = user
@@ -120,9 +121,15 @@ async function call<T> (send: () => Promise<T>): Promise<T> {
   try {
     return await send()
   } catch (err) {
-    const { name = 'Error', code, $metadata } = err as { name?: string, code?: string, $metadata?: { requestId?: string, httpStatusCode?: number } }
+    const { name = 'Error', code, $metadata } = err as {
+      name?: string, code?: string, $metadata?: { requestId?: string, httpStatusCode?: number }
+    }
     // Network failures (ECONNREFUSED, timeouts) arrive as plain errors with a code, not as service exceptions.
-    const upstream = { name: name === 'Error' && code ? code : name, requestId: $metadata?.requestId, httpStatus: $metadata?.httpStatusCode }
+    const upstream = {
+      name: name === 'Error' && code ? code : name,
+      requestId: $metadata?.requestId,
+      httpStatus: $metadata?.httpStatusCode
+    }
     throw new CognitoError(THROTTLING.has(upstream.name) ? COGNITO_ERRORS.THROTTLED : COGNITO_ERRORS.FAILED, upstream)
   }
 }
@@ -132,7 +139,8 @@ function linkedTo (attributes: AttributeType[] = [], providerName: string, sub: 
   const value = attributes.find(({ Name }) => Name === 'identities')?.Value
   try {
     const identities: unknown = JSON.parse(value ?? '[]')
-    return Array.isArray(identities) && identities.some(identity => identity?.providerName === providerName && identity?.userId === sub)
+    return Array.isArray(identities) &&
+      identities.some(identity => identity?.providerName === providerName && identity?.userId === sub)
   } catch {
     return false
   }

@@ -132,7 +132,8 @@ export function createJwtVerifier (options: JwtVerifierOptions) {
         fetchedAt = Date.now()
         lastFailure = undefined
       } catch (err) {
-        lastFailure = new AuthError(AUTH_ERRORS.JWKS_UNAVAILABLE, reasonOf(err), { retryAfterSeconds: Math.ceil(cooldownMs / 1000) })
+        const retryAfterSeconds = Math.ceil(cooldownMs / 1000)
+        lastFailure = new AuthError(AUTH_ERRORS.JWKS_UNAVAILABLE, reasonOf(err), { retryAfterSeconds })
       } finally {
         pending = undefined
       }
@@ -171,7 +172,9 @@ export function createJwtVerifier (options: JwtVerifierOptions) {
       if ((claims.iat as number) * 1000 > Date.now() + clockToleranceMs) {
         throw new AuthError(AUTH_ERRORS.INVALID_TOKEN, 'IAT_IN_THE_FUTURE')
       }
-      if (typeof claims.sub !== 'string' || claims.sub === '') throw new AuthError(AUTH_ERRORS.INVALID_TOKEN, 'INVALID_SUB')
+      if (typeof claims.sub !== 'string' || claims.sub === '') {
+        throw new AuthError(AUTH_ERRORS.INVALID_TOKEN, 'INVALID_SUB')
+      }
       return claims
     },
     /** Aborts a fetch in flight, so closing the app never waits on the issuer. */

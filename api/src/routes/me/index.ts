@@ -21,7 +21,12 @@ export default async function meRoutes (fastify: FastifyInstance, { emailClaim }
 }
 
 function userPoolJson (pool: UserPoolType): Static<typeof UserPoolSchema> {
-  return { id: pool.Id ?? '', name: pool.Name ?? null, arn: pool.Arn ?? null, estimated_users: pool.EstimatedNumberOfUsers ?? null }
+  return {
+    id: pool.Id ?? '',
+    name: pool.Name ?? null,
+    arn: pool.Arn ?? null,
+    estimated_users: pool.EstimatedNumberOfUsers ?? null
+  }
 }
 
 function federatedUserJson (user: FederatedUser): Static<typeof FederatedUserSchema> {
@@ -31,6 +36,7 @@ function federatedUserJson (user: FederatedUser): Static<typeof FederatedUserSch
     enabled: user.Enabled ?? null,
     created_at: user.UserCreateDate?.toISOString() ?? null,
     updated_at: user.UserLastModifiedDate?.toISOString() ?? null,
-    attributes: Object.fromEntries((user.UserAttributes ?? []).flatMap(({ Name, Value }) => (Name && Value !== undefined ? [[Name, Value]] : [])))
+    attributes: Object.fromEntries((user.UserAttributes ?? []).flatMap(({ Name, Value }) =>
+      Name && Value !== undefined ? [[Name, Value]] : []))
   }
 }
