@@ -12,7 +12,8 @@ const WEB = new URL('..', import.meta.url).pathname
 const work = mkdtempSync(join(tmpdir(), 'web-size-'))
 
 function gzipped (dir: string, ext: string) {
-  return readdirSync(dir).filter(name => name.endsWith(ext)).reduce((sum, name) => sum + gzipSync(readFileSync(join(dir, name)), { level: 9 }).length, 0)
+  return readdirSync(dir).filter(name => name.endsWith(ext))
+    .reduce((sum, name) => sum + gzipSync(readFileSync(join(dir, name)), { level: 9 }).length, 0)
 }
 
 Object.assign(process.env, {
@@ -22,14 +23,20 @@ Object.assign(process.env, {
   VITE_AUTH0_REDIRECT_URI: 'http://localhost:3000/callback',
   VITE_BACKEND_BASE_URL: 'http://localhost:8000'
 })
-await build({ root: WEB, configFile: join(WEB, 'vite.config.ts'), logLevel: 'silent', build: { outDir: join(work, 'app') } })
+await build({
+  root: WEB, configFile: join(WEB, 'vite.config.ts'), logLevel: 'silent', build: { outDir: join(work, 'app') }
+})
 
 // The SDK alone: what any app that calls createAuth0Client pays.
 await build({
   root: WEB,
   configFile: false,
   logLevel: 'silent',
-  build: { outDir: join(work, 'sdk'), minify: true, lib: { entry: join(WEB, 'bench', 'sdk-only.ts'), formats: ['es'], fileName: 'sdk' } }
+  build: {
+    outDir: join(work, 'sdk'),
+    minify: true,
+    lib: { entry: join(WEB, 'bench', 'sdk-only.ts'), formats: ['es'], fileName: 'sdk' }
+  }
 })
 
 const app = gzipped(join(work, 'app', 'assets'), '.js') + gzipped(join(work, 'app', 'assets'), '.css')

@@ -6,7 +6,9 @@ export type MeResult =
   | { kind: 'failed', status: number, message: string }
 
 // getTokenSilently's answers that only a new interactive login can fix.
-const LOGIN_ERRORS = new Set(['login_required', 'consent_required', 'interaction_required', 'missing_refresh_token', 'invalid_grant'])
+const LOGIN_ERRORS = new Set([
+  'login_required', 'consent_required', 'interaction_required', 'missing_refresh_token', 'invalid_grant'
+])
 
 /**
  * Calls the API's `/me` with the access token and sorts every outcome into one the page can show.
@@ -40,6 +42,9 @@ export async function callMe ({ getToken, baseUrl, fetchFn = fetch }: {
   const text = typeof message === 'string' ? message : `HTTP ${res.status}`
   if (res.status === 401) return { kind: 'login-required', reason: 'api_rejected_token' }
   // 502/503: Cognito (or Auth0's JWKS) failing behind the API; the API's short message says which.
-  if (res.status === 502 || res.status === 503) return { kind: 'unavailable', status: res.status, error: typeof error === 'string' ? error : 'unavailable', message: text }
+  if (res.status === 502 || res.status === 503) {
+    const code = typeof error === 'string' ? error : 'unavailable'
+    return { kind: 'unavailable', status: res.status, error: code, message: text }
+  }
   return { kind: 'failed', status: res.status, message: text }
 }

@@ -2,7 +2,8 @@ import { createAuth0Client, type Auth0Client } from '@auth0/auth0-spa-js'
 import type { WebConfig } from './config.js'
 
 /** The part of the SDK the app uses: the seam the tests fill with a fake. */
-export type AuthClient = Pick<Auth0Client, 'isAuthenticated' | 'getUser' | 'loginWithRedirect' | 'handleRedirectCallback' | 'getTokenSilently' | 'logout'>
+export type AuthClient = Pick<Auth0Client,
+  'isAuthenticated' | 'getUser' | 'loginWithRedirect' | 'handleRedirectCallback' | 'getTokenSilently' | 'logout'>
 
 export interface AppState { targetUrl?: string }
 

@@ -1,15 +1,16 @@
 import { render } from 'preact'
 import { App } from './app.js'
 import { createAuthClient } from './auth.js'
-import { finishLogin } from './callback.js'
 import { readConfig, type WebConfig } from './config.js'
+import { finishLogin } from './pages/Callback/finish-login.js'
 import { ConfigError, StartupError } from './pages/ConfigError/index.js'
+import { readSession } from './session.js'
 import './style.css'
 
 const root = document.getElementById('app')!
 
 async function start (config: WebConfig) {
-  render(<p class='status'>Loading…</p>, root)
+  render(<p class='status' role='status'>Loading…</p>, root)
   try {
     // The one Auth0 client, created before the first real render.
     const auth = await createAuthClient(config)
@@ -17,9 +18,8 @@ async function start (config: WebConfig) {
     const callback = url.pathname === '/callback'
       ? await finishLogin(auth, url, path => window.history.replaceState(null, '', path))
       : undefined
-    const isAuthenticated = await auth.isAuthenticated()
-    const user = isAuthenticated ? await auth.getUser() : undefined
-    render(<App auth={auth} config={config} session={{ isAuthenticated, user }} callback={callback} />, root)
+    const session = await readSession(auth)
+    render(<App auth={auth} config={config} session={session} callback={callback} />, root)
   } catch (err) {
     render(<StartupError message={(err as Error).message} />, root)
   }

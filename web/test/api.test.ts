@@ -2,7 +2,8 @@ import t from 'tap'
 import { callMe } from '../src/api.js'
 
 const baseUrl = 'http://localhost:8000'
-const json = (status: number, body: unknown) => async () => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } })
+const json = (status: number, body: unknown) => async () =>
+  new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } })
 
 t.test('sends the access token as a Bearer header and returns the JSON', async t => {
   let seen: { url: string, auth: string | null } | undefined
@@ -20,12 +21,18 @@ t.test('sends the access token as a Bearer header and returns the JSON', async t
 
 t.test('every status becomes an outcome the page can show', async t => {
   const cases: Array<[string, () => Promise<Response>, unknown]> = [
-    ['401', json(401, { error: 'unauthorized', message: 'Invalid access token' }), { kind: 'login-required', reason: 'api_rejected_token' }],
-    ['502 Cognito', json(502, { error: 'cognito_failed', message: 'Cognito request failed' }), { kind: 'unavailable', status: 502, error: 'cognito_failed', message: 'Cognito request failed' }],
-    ['503 throttled', json(503, { error: 'cognito_throttled', message: 'Cognito is busy, retry shortly' }), { kind: 'unavailable', status: 503, error: 'cognito_throttled', message: 'Cognito is busy, retry shortly' }],
-    ['503 not JSON', async () => new Response('<html>bad gateway</html>', { status: 503 }), { kind: 'unavailable', status: 503, error: 'unavailable', message: 'HTTP 503' }],
-    ['500', json(500, { error: 'internal_error', message: 'Internal Server Error' }), { kind: 'failed', status: 500, message: 'Internal Server Error' }],
-    ['API down', async () => { throw new TypeError('Failed to fetch') }, { kind: 'network', message: 'The API at http://localhost:8000 cannot be reached. Is it running?' }]
+    ['401', json(401, { error: 'unauthorized', message: 'Invalid access token' }),
+      { kind: 'login-required', reason: 'api_rejected_token' }],
+    ['502 Cognito', json(502, { error: 'cognito_failed', message: 'Cognito request failed' }),
+      { kind: 'unavailable', status: 502, error: 'cognito_failed', message: 'Cognito request failed' }],
+    ['503 throttled', json(503, { error: 'cognito_throttled', message: 'Cognito is busy, retry shortly' }),
+      { kind: 'unavailable', status: 503, error: 'cognito_throttled', message: 'Cognito is busy, retry shortly' }],
+    ['503 not JSON', async () => new Response('<html>bad gateway</html>', { status: 503 }),
+      { kind: 'unavailable', status: 503, error: 'unavailable', message: 'HTTP 503' }],
+    ['500', json(500, { error: 'internal_error', message: 'Internal Server Error' }),
+      { kind: 'failed', status: 500, message: 'Internal Server Error' }],
+    ['API down', async () => { throw new TypeError('Failed to fetch') },
+      { kind: 'network', message: 'The API at http://localhost:8000 cannot be reached. Is it running?' }]
   ]
   for (const [name, fetchFn, expected] of cases) {
     t.same(await callMe({ getToken: async () => 'tok', baseUrl, fetchFn }), expected, name)
@@ -36,8 +43,11 @@ t.test('token errors: login needed vs. other failures, and no request is sent', 
   let requests = 0
   const fetchFn = async () => { requests++; return new Response('{}') }
   const loginRequired = Object.assign(new Error('Login required'), { error: 'login_required' })
-  t.same(await callMe({ getToken: async () => { throw loginRequired }, baseUrl, fetchFn }), { kind: 'login-required', reason: 'login_required' })
-  t.same(await callMe({ getToken: async () => { throw new Error('Timeout') }, baseUrl, fetchFn }), { kind: 'failed', status: 0, message: 'Could not get an access token: Timeout' })
-  t.same(await callMe({ getToken: async () => undefined, baseUrl, fetchFn }), { kind: 'login-required', reason: 'no_access_token' })
+  t.same(await callMe({ getToken: async () => { throw loginRequired }, baseUrl, fetchFn }),
+    { kind: 'login-required', reason: 'login_required' })
+  t.same(await callMe({ getToken: async () => { throw new Error('Timeout') }, baseUrl, fetchFn }),
+    { kind: 'failed', status: 0, message: 'Could not get an access token: Timeout' })
+  t.same(await callMe({ getToken: async () => undefined, baseUrl, fetchFn }),
+    { kind: 'login-required', reason: 'no_access_token' })
   t.equal(requests, 0)
 })

@@ -11,12 +11,17 @@ async function buildWith (env: Record<string, string>) {
   t.teardown(() => rmSync(outDir, { recursive: true, force: true }))
   Object.assign(process.env, env)
   try {
-    await build({ root: WEB, configFile: join(WEB, 'vite.config.ts'), logLevel: 'silent', build: { outDir, emptyOutDir: true } })
+    await build({
+      root: WEB, configFile: join(WEB, 'vite.config.ts'), logLevel: 'silent', build: { outDir, emptyOutDir: true }
+    })
   } finally {
     for (const key of Object.keys(env)) delete process.env[key]
   }
   const files = readdirSync(join(outDir, 'assets')).map(name => join(outDir, 'assets', name))
-  return { html: readFileSync(join(outDir, 'index.html'), 'utf8'), assets: files.map(file => readFileSync(file, 'utf8')).join('\n') }
+  return {
+    html: readFileSync(join(outDir, 'index.html'), 'utf8'),
+    assets: files.map(file => readFileSync(file, 'utf8')).join('\n')
+  }
 }
 
 const VITE = {
@@ -36,7 +41,9 @@ t.test('the bundle carries the VITE_ values and none of the secrets in the envir
     AWS_SESSION_TOKEN: 'aws-session-must-not-leak'
   })
   t.match(assets, 'spa-client-id-123')
-  for (const secret of ['auth0-secret-must-not-leak', 'AKIAMUSTNOTLEAK00000', 'aws-secret-must-not-leak', 'aws-session-must-not-leak']) {
+  for (const secret of [
+    'auth0-secret-must-not-leak', 'AKIAMUSTNOTLEAK00000', 'aws-secret-must-not-leak', 'aws-session-must-not-leak'
+  ]) {
     t.notOk(assets.includes(secret) || html.includes(secret), `${secret} stays out`)
   }
 

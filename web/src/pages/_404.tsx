@@ -1,4 +1,7 @@
+import { useTitle } from '../use-title.js'
+
 export function NotFound (_props: { default: boolean }) {
+  useTitle('Page not found')
   return (
     <section>
       <h1>Page not found</h1>

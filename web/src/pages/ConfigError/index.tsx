@@ -1,5 +1,8 @@
+import { useTitle } from '../../use-title.js'
+
 /** Shown instead of a blank page when the build lacks a VITE_ value. */
 export function ConfigError ({ missing }: { missing: string[] }) {
+  useTitle('Configuration error')
   return (
     <main>
       <section role='alert'>
@@ -14,6 +17,7 @@ export function ConfigError ({ missing }: { missing: string[] }) {
 
 /** Shown when the Auth0 client cannot start, e.g. Auth0 unreachable during the silent session check. */
 export function StartupError ({ message }: { message: string }) {
+  useTitle('Cannot reach Auth0')
   return (
     <main>
       <section role='alert'>

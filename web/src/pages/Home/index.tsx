@@ -1,19 +1,23 @@
 import type { User } from '@auth0/auth0-spa-js'
-import { useState } from 'preact/hooks'
+import { useEffect, useRef, useState } from 'preact/hooks'
 import { callMe, type MeResult } from '../../api.js'
 import type { AuthClient } from '../../auth.js'
 import type { WebConfig } from '../../config.js'
+import { useTitle } from '../../use-title.js'
+import { MeOutcome } from './MeOutcome.js'
 
-interface Props { user: User | undefined, auth: AuthClient, config: WebConfig, onLogin: () => void, onLogout: () => void }
+interface Props { user: User | undefined, auth: AuthClient, config: WebConfig, onLogin: () => void }
 
-export function Home ({ user, auth, config, onLogin, onLogout }: Props) {
-  const [loading, setLoading] = useState(false)
-  const [result, setResult] = useState<MeResult | null>(null)
+export function Home ({ user, auth, config, onLogin }: Props) {
+  useTitle('Home')
+  const [call, setCall] = useState<'idle' | 'calling' | MeResult>('idle')
+  const outcome = useRef<HTMLDivElement>(null)
+  // The button is disabled during the call, which drops the focus: put it on what the call produced.
+  useEffect(() => { if (typeof call === 'object') outcome.current?.focus() }, [call])
 
   async function onCall () {
-    setLoading(true)
-    setResult(await callMe({ getToken: () => auth.getTokenSilently(), baseUrl: config.backendBaseUrl }))
-    setLoading(false)
+    setCall('calling')
+    setCall(await callMe({ getToken: () => auth.getTokenSilently(), baseUrl: config.backendBaseUrl }))
   }
 
   return (
@@ -29,31 +33,18 @@ export function Home ({ user, auth, config, onLogin, onLogout }: Props) {
         </dl>
       </div>
       <p>
-        <button type='button' onClick={onCall} disabled={loading}>Call Protected Backend /me</button>{' '}
-        <button type='button' class='secondary' onClick={onLogout}>Log out</button>
+        <button type='button' onClick={onCall} disabled={call === 'calling'}>Call Protected Backend /me</button>
       </p>
-      {loading && <p class='status'>Calling {config.backendBaseUrl}/me…</p>}
-      {!loading && result && <MeOutcome result={result} onLogin={onLogin} />}
+      {/* Always in the page, so screen readers announce what appears in it. Errors are alerts of their own. */}
+      <p class='status' role='status'>
+        {call === 'calling' && `Calling ${config.backendBaseUrl}/me…`}
+        {typeof call === 'object' && call.kind === 'ok' && 'The API answered. Its answer follows.'}
+      </p>
+      {typeof call === 'object' && (
+        <div class='outcome' tabIndex={-1} ref={outcome} data-testid='me-outcome'>
+          <MeOutcome result={call} onLogin={onLogin} />
+        </div>
+      )}
     </section>
   )
-}
-
-function MeOutcome ({ result, onLogin }: { result: MeResult, onLogin: () => void }) {
-  switch (result.kind) {
-    case 'ok':
-      return <pre data-testid='me-result'>{JSON.stringify(result.body, null, 2)}</pre>
-    case 'login-required':
-      return (
-        <div role='alert'>
-          <p>Your session has expired or the API did not accept it ({result.reason}).</p>
-          <button type='button' onClick={onLogin}>Log in again</button>
-        </div>
-      )
-    case 'unavailable':
-      return <p role='alert'>The API answered {result.status} ({result.error}): {result.message}. Try again in a moment.</p>
-    case 'network':
-      return <p role='alert'>{result.message}</p>
-    case 'failed':
-      return <p role='alert'>The call failed{result.status ? ` (${result.status})` : ''}: {result.message}</p>
-  }
 }

@@ -1,4 +1,7 @@
+import { useTitle } from '../../use-title.js'
+
 export function Landing ({ onLogin }: { onLogin: () => void }) {
+  useTitle('Sign in')
   return (
     <section>
       <h1>Auth0 + Cognito POC</h1>

@@ -1,4 +1,4 @@
-import type { AppState, AuthClient } from './auth.js'
+import type { AppState, AuthClient } from '../../auth.js'
 
 export type CallbackOutcome =
   | { kind: 'signed-in', target: string }
@@ -17,7 +17,9 @@ const finished = new WeakMap<AuthClient, Promise<CallbackOutcome>>()
  * present, and only once per client however often this is called: a second exchange of the same
  * state is what makes the SDK say "Invalid state". The URL loses its parameters either way.
  */
-export function finishLogin (auth: AuthClient, url: URL, replaceUrl: (path: string) => void): Promise<CallbackOutcome> {
+export function finishLogin (
+  auth: AuthClient, url: URL, replaceUrl: (path: string) => void
+): Promise<CallbackOutcome> {
   let outcome = finished.get(auth)
   if (!outcome) {
     outcome = exchange(auth, url, replaceUrl)
@@ -26,7 +28,9 @@ export function finishLogin (auth: AuthClient, url: URL, replaceUrl: (path: stri
   return outcome
 }
 
-async function exchange (auth: AuthClient, url: URL, replaceUrl: (path: string) => void): Promise<CallbackOutcome> {
+async function exchange (
+  auth: AuthClient, url: URL, replaceUrl: (path: string) => void
+): Promise<CallbackOutcome> {
   const params = url.searchParams
   if (params.has('error')) {
     replaceUrl(url.pathname)
@@ -40,7 +44,8 @@ async function exchange (auth: AuthClient, url: URL, replaceUrl: (path: string) 
     return { kind: 'signed-in', target }
   } catch (err) {
     replaceUrl(url.pathname)
-    const { error = 'callback_failed', error_description: description = (err as Error).message } = err as { error?: string, error_description?: string }
+    const { error = 'callback_failed', error_description: description = (err as Error).message } =
+      err as { error?: string, error_description?: string }
     return { kind: 'error', error, description }
   }
 }

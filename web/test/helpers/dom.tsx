@@ -1,0 +1,82 @@
+/**
+ * Component tests render the real app with Preact's real renderer into a happy-dom window. The
+ * DOM globals exist only while a test file runs: installDom puts them on globalThis and takes them
+ * off again, restoring whatever Node had under those names.
+ */
+import { cleanup, render } from '@testing-library/preact/pure'
+import { Window } from 'happy-dom'
+import type { Test } from 'tap'
+import { App } from '../../src/app.js'
+import type { AuthClient } from '../../src/auth.js'
+import type { WebConfig } from '../../src/config.js'
+import type { CallbackOutcome } from '../../src/pages/Callback/finish-login.js'
+import type { Session } from '../../src/session.js'
+
+const GLOBALS = [
+  'window', 'document', 'navigator', 'location', 'history', 'addEventListener', 'removeEventListener',
+  'getComputedStyle', 'requestAnimationFrame', 'cancelAnimationFrame', 'MutationObserver',
+  'Node', 'Element', 'HTMLElement', 'Text', 'DocumentFragment', 'Event', 'CustomEvent', 'MouseEvent', 'FocusEvent'
+] as const
+
+/** One window per test file: preact-router binds its popstate and link listeners to the first one it sees. */
+export function installDom (t: Test, url = 'http://localhost:3000/') {
+  const window = new Window({ url })
+  const saved = GLOBALS.map(key => [key, Object.getOwnPropertyDescriptor(globalThis, key)] as const)
+  for (const key of GLOBALS) {
+    const value = window[key as keyof Window]
+    Object.defineProperty(globalThis, key, {
+      value: typeof value === 'function' && /^[a-z]/.test(key) ? value.bind(window) : value,
+      configurable: true,
+      writable: true
+    })
+  }
+  t.teardown(async () => {
+    for (const [key, descriptor] of saved) {
+      if (descriptor) Object.defineProperty(globalThis, key, descriptor)
+      else delete (globalThis as Record<string, unknown>)[key]
+    }
+    await window.happyDOM.close()
+  })
+  return window
+}
+
+export const config: WebConfig = {
+  auth0Domain: 'tenant.eu.auth0.com',
+  clientId: 'spa',
+  audience: 'https://api.example.com',
+  redirectUri: 'http://localhost:3000/callback',
+  backendBaseUrl: 'http://127.0.0.1:9'
+}
+
+export const alice = { sub: 'auth0|alice', email: 'alice@example.com', name: 'Alice Example' }
+
+/** The methods the app calls on the SDK's client, recording what the app asked for. */
+export function fakeAuth () {
+  const calls = { loginWithRedirect: [] as unknown[], logout: [] as unknown[] }
+  const auth = {
+    isAuthenticated: async () => true,
+    getUser: async () => alice,
+    getTokenSilently: async () => 'the-access-token',
+    handleRedirectCallback: async () => ({ appState: { targetUrl: '/home' } }),
+    loginWithRedirect: async (options: unknown) => { calls.loginWithRedirect.push(options) },
+    logout: async (options: unknown) => { calls.logout.push(options) }
+  } as unknown as AuthClient
+  return { auth, calls }
+}
+
+/** Renders the whole app, routes and all, at `path`; unmounted when the test ends. */
+export function renderApp (t: Test, { path, session, auth = fakeAuth().auth, callback, backendBaseUrl }: {
+  path: string
+  session: Session
+  auth?: AuthClient
+  callback?: CallbackOutcome
+  backendBaseUrl?: string
+}) {
+  window.history.replaceState(null, '', path)
+  t.teardown(cleanup)
+  const appConfig = backendBaseUrl ? { ...config, backendBaseUrl } : config
+  return render(<App auth={auth} config={appConfig} session={session} callback={callback} />)
+}
+
+export const signedIn: Session = { isAuthenticated: true, user: alice }
+export const signedOut: Session = { isAuthenticated: false, user: undefined }

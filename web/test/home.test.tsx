@@ -1,0 +1,102 @@
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { fireEvent, waitFor, within } from '@testing-library/preact/pure'
+import t, { type Test } from 'tap'
+import { alice, fakeAuth, installDom, renderApp, signedIn } from './helpers/dom.js'
+
+installDom(t)
+
+/** A real HTTP API on loopback: the page's fetch, headers and JSON parsing all run for real. */
+let answer: { status: number, body: unknown } = { status: 200, body: {} }
+const authorizations: Array<string | undefined> = []
+const api = createServer((req, res) => {
+  authorizations.push(req.headers.authorization)
+  res.writeHead(answer.status, { 'content-type': 'application/json' }).end(JSON.stringify(answer.body))
+})
+await new Promise<void>(resolve => api.listen(0, '127.0.0.1', resolve))
+t.teardown(() => new Promise(resolve => api.close(resolve)))
+const apiUrl = `http://127.0.0.1:${(api.address() as AddressInfo).port}`
+
+const pool = { id: 'us-east-1_L0calP00l', name: 'auth0-federated', arn: null, estimated_users: 1 }
+const federated = {
+  username: `Auth0_${alice.sub}`,
+  status: 'EXTERNAL_PROVIDER',
+  enabled: true,
+  created_at: '2024-05-01T10:00:00.000Z',
+  updated_at: '2024-05-01T10:00:00.000Z',
+  attributes: { email: alice.email }
+}
+const meBody = (federatedUser: unknown) => ({
+  message: 'Hello, alice@example.com, Cognito call OK',
+  auth0_user: { sub: alice.sub, email: alice.email },
+  cognito_result: { user_pool: pool, federated_user: federatedUser }
+})
+
+/** Opens /home, calls /me against `apiUrl` (or `baseUrl`), and waits for what the page shows. */
+async function callMe (t: Test, reply: typeof answer, baseUrl = apiUrl) {
+  answer = reply
+  const { auth, calls } = fakeAuth()
+  const view = renderApp(t, { path: '/home', session: signedIn, auth, backendBaseUrl: baseUrl })
+  fireEvent.click(view.getByRole('button', { name: 'Call Protected Backend /me' }))
+  const outcome = await view.findByTestId('me-outcome')
+  // Hooks' effects run after the paint: give the focus move that turn.
+  await waitFor(() => {
+    if (document.activeElement !== outcome) throw new Error('the focus is elsewhere')
+  }).catch(() => {})
+  return { view, outcome, calls }
+}
+
+t.test('shows who is signed in', async t => {
+  const view = renderApp(t, { path: '/home', session: signedIn })
+  const main = within(view.getByRole('main'))
+  t.equal(main.getByText(alice.name).tagName, 'DD')
+  t.equal(main.getByText(alice.email).tagName, 'DD')
+  t.equal(main.getByText(alice.sub).tagName, 'CODE')
+  t.equal(view.getByRole('heading', { level: 1 }).textContent, 'Home')
+})
+
+t.test('/me: the Bearer token goes out; a summary, then the raw JSON; focus on the result', async t => {
+  authorizations.length = 0
+  const { view, outcome } = await callMe(t, { status: 200, body: meBody(federated) })
+  t.same(authorizations, ['Bearer the-access-token'])
+  t.equal(view.getByRole('status').textContent, 'The API answered. Its answer follows.')
+  t.ok(view.getByRole('heading', { name: 'What Cognito knows about you' }))
+  t.match(view.getByText('User pool').nextSibling?.textContent, 'auth0-federated us-east-1_L0calP00l')
+  t.equal(view.getByTestId('federated-profile').textContent,
+    `Auth0_${alice.sub} (EXTERNAL_PROVIDER, enabled, since 2024-05-01)`)
+  t.same(JSON.parse(view.getByTestId('me-result').textContent ?? ''), meBody(federated), 'the JSON as sent')
+  t.ok(document.activeElement === outcome, 'focus moved to the result')
+})
+
+t.test('/me without a federated profile says so, and why', async t => {
+  const { view } = await callMe(t, { status: 200, body: meBody(null) })
+  t.match(view.getByTestId('federated-profile').textContent,
+    /^None yet\. Cognito creates it the first time you sign in through Cognito/)
+})
+
+t.test('401: an alert that offers a new login; focus on it', async t => {
+  const { view, outcome, calls } = await callMe(t, { status: 401, body: { error: 'unauthorized', message: 'Bad' } })
+  t.match(view.getByRole('alert').textContent, 'did not accept it (api_rejected_token)')
+  t.ok(document.activeElement === outcome, 'focus moved to the error')
+  fireEvent.click(view.getByRole('button', { name: 'Log in again' }))
+  t.same(calls.loginWithRedirect, [{ appState: { targetUrl: '/home' } }])
+})
+
+t.test('502: the API says Cognito failed', async t => {
+  const reply = { status: 502, body: { error: 'cognito_failed', message: 'Cognito request failed' } }
+  const { view, outcome } = await callMe(t, reply)
+  t.equal(view.getByRole('alert').textContent,
+    'The API answered 502 (cognito_failed): Cognito request failed. Try again in a moment.')
+  t.equal(view.queryAllByTestId('me-result').length, 0, 'no result shown')
+  t.ok(document.activeElement === outcome, 'focus moved to the error')
+})
+
+t.test('the API cannot be reached', async t => {
+  const closed = createServer()
+  await new Promise<void>(resolve => closed.listen(0, '127.0.0.1', resolve))
+  const deadUrl = `http://127.0.0.1:${(closed.address() as AddressInfo).port}`
+  await new Promise(resolve => closed.close(resolve))
+  const { view, outcome } = await callMe(t, { status: 200, body: {} }, deadUrl)
+  t.equal(view.getByRole('alert').textContent, `The API at ${deadUrl} cannot be reached. Is it running?`)
+  t.ok(document.activeElement === outcome, 'focus moved to the error')
+})
