@@ -20,23 +20,40 @@ export interface IdpOptions {
   emailClaim: string
 }
 
+// Inline, so the browser asks the server for no /favicon.ico (a 404 in the console otherwise).
+const FAVICON = `data:image/svg+xml,${encodeURIComponent(
+  '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="7" fill="#eb5424"/>' +
+  '</svg>'
+)}`
+
 const page = (title: string, body: string) => `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${title}</title>
-<style>body{font-family:system-ui,sans-serif;background:#f6f7f9;color:#1d2330}main{max-width:22rem;margin:4rem auto;background:#fff;padding:2rem;border-radius:8px;box-shadow:0 1px 3px #0002}
-label{display:block;margin:.75rem 0 .25rem}input{width:100%;box-sizing:border-box;padding:.5rem;font:inherit}button{margin-top:1rem;width:100%;padding:.6rem;font:inherit;background:#eb5424;color:#fff;border:0;border-radius:4px}
+<title>${title}</title><link rel="icon" href="${FAVICON}">
+<style>
+body{font-family:system-ui,sans-serif;background:#f6f7f9;color:#1d2330}
+main{max-width:22rem;margin:4rem auto;background:#fff;padding:2rem;border-radius:8px;box-shadow:0 1px 3px #0002}
+label{display:block;margin:.75rem 0 .25rem}input{width:100%;box-sizing:border-box;padding:.5rem;font:inherit}
+button{margin-top:1rem;width:100%;padding:.6rem;font:inherit;background:#eb5424;color:#fff;border:0;border-radius:4px}
+:focus-visible{outline:3px solid #1d2330;outline-offset:2px}
 .error{background:#fdecea;color:#8a1c12;padding:.5rem .75rem;border-radius:4px}small{color:#5b6475}</style></head>
 <body><main>${body}</main></body></html>`
 
 const escape = (value: string) => value.replace(/[&<>"']/g, c => `&#${c.charCodeAt(0)};`)
 
 function loginPage (uid: string, { email = '', error = '' } = {}) {
+  // After a wrong password the email is kept: the focus goes to the field to type again.
+  const [focusUsername, focusPassword] = error
+    ? ['', ' autofocus aria-invalid="true" aria-describedby="error"']
+    : [' autofocus', '']
   return page('Log in | Local Auth0', `
 <h1>Log in</h1><p><small>Local Auth0 stand-in. Demo users: ${USERS.map(u => `${escape(u.email)} / ${escape(u.password)}`).join(', ')}</small></p>
-${error ? `<p class="error" role="alert">${escape(error)}</p>` : ''}
+${error ? `<p class="error" id="error" role="alert">${escape(error)}</p>` : ''}
 <form method="post" action="/interaction/${escape(uid)}/login">
-<label for="username">Email</label><input id="username" name="username" type="email" autocomplete="username" required value="${escape(email)}">
-<label for="password">Password</label><input id="password" name="password" type="password" autocomplete="current-password" required>
+<label for="username">Email</label>
+<input id="username" name="username" type="email" autocomplete="username" required
+  value="${escape(email)}"${focusUsername}>
+<label for="password">Password</label>
+<input id="password" name="password" type="password" autocomplete="current-password" required${focusPassword}>
 <button type="submit">Continue</button></form>`)
 }
 

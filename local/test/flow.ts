@@ -5,7 +5,7 @@
 import type { Page } from 'playwright-core'
 import type { Test } from 'tap'
 import { USERS } from '../src/users.js'
-import { openPage } from './browser.js'
+import { keepScreenshot, measureLayout, openPage } from './browser.js'
 
 const [alice, bob] = USERS as [typeof USERS[0], typeof USERS[0]]
 
@@ -24,21 +24,32 @@ export function flowTests (t: Test, { urls: { spa, idp }, env, screenshot }: Tar
     await page.click('button[type=submit]')
   }
 
-  async function callMe (page: Page) {
+  /** Calls /me, checks the focus moved to what it produced, and returns the raw JSON the page shows. */
+  async function callMe (t: Test, page: Page) {
     await page.click('text=Call Protected Backend /me')
-    return JSON.parse(await page.textContent('[data-testid=me-result]') ?? 'null')
+    const json = await page.textContent('[data-testid=me-result]')
+    t.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-testid')), 'me-outcome',
+      'the focus moved to the result')
+    return JSON.parse(json ?? 'null')
   }
+
+  // The SPA and the stand-in both name their icon, so the browser asks for no /favicon.ico.
+  const noNotFound = (t: Test, console: string[]) =>
+    t.notMatch(console.join('\n'), /status of 404/, 'nothing the pages asked for was missing')
 
   t.test('login, /home, /me with the federated user, reload, logout', async t => {
     const { page, console } = await openPage(t)
     const tokenResponse = page.waitForResponse(`${idp}/oauth/token`)
     await page.goto(`${spa}/`)
     await page.click('text=Login with Auth0')
+    await page.waitForURL(`${idp}/interaction/**`)
+    t.equal(await page.title(), 'Log in | Local Auth0')
     await signIn(page, alice)
 
     // The access token is shaped like Auth0's, with the email as the Post-Login Action would add it.
     const { access_token: accessToken } = await (await tokenResponse).json()
-    const [header, claims] = accessToken.split('.').slice(0, 2).map((part: string) => JSON.parse(Buffer.from(part, 'base64url').toString()))
+    const [header, claims] = accessToken.split('.').slice(0, 2)
+      .map((part: string) => JSON.parse(Buffer.from(part, 'base64url').toString()))
     t.match(header, { alg: 'RS256', typ: 'JWT', kid: String })
     t.match(claims, {
       iss: `${idp}/`,
@@ -52,32 +63,40 @@ export function flowTests (t: Test, { urls: { spa, idp }, env, screenshot }: Tar
     })
 
     await page.waitForURL(`${spa}/home`)
+    t.equal(await page.title(), 'Home | Auth0 + Cognito POC')
     t.equal(await page.textContent('[data-testid=name]'), alice.name)
     t.equal(await page.textContent('[data-testid=email]'), alice.email)
     t.equal(await page.textContent('[data-testid=sub]'), alice.sub)
 
-    const me = await callMe(page)
+    const me = await callMe(t, page)
     t.same(me.auth0_user, { sub: alice.sub, email: alice.email })
     t.equal(me.cognito_result.user_pool.id, env.COGNITO_USER_POOL_ID)
     t.equal(me.cognito_result.federated_user.username, `Auth0_${alice.sub}`)
     t.equal(me.cognito_result.federated_user.status, 'EXTERNAL_PROVIDER')
-    // The README's screenshot: made here, so it always shows what the app really does.
-    if (screenshot) await page.screenshot({ path: screenshot })
+    t.match(await page.textContent('[data-testid=federated-profile]'), `Auth0_${alice.sub} (EXTERNAL_PROVIDER`)
+    // The README's screenshot: made here, so it always shows what the app really does. The focus
+    // scrolled the page down to the result; the picture starts at the top, with the profile.
+    if (screenshot) {
+      await page.evaluate(() => window.scrollTo(0, 0))
+      await page.screenshot({ path: screenshot })
+    }
 
     await page.reload()
     await page.waitForSelector('[data-testid=name]')
     t.equal(page.url(), `${spa}/home`, 'a reload keeps the session (silent authentication)')
     t.equal(await page.textContent('[data-testid=sub]'), alice.sub)
 
-    await page.click('main >> text=Log out')
+    await page.click('header >> text=Log out')
     await page.waitForURL(`${spa}/`)
     await page.waitForSelector('text=Login with Auth0')
+    t.equal(await page.title(), 'Sign in | Auth0 + Cognito POC')
     t.equal(await page.textContent('[data-testid=auth-state]'), 'Not signed in')
 
     await page.goto(`${spa}/home`)
     await page.waitForURL(`${idp}/interaction/**`)
     t.match(await page.textContent('h1'), 'Log in', '/home now leads to the login page: the Auth0 session is gone too')
-    t.notMatch(console.join('\n'), /Content Security Policy|Refused to/, 'the CSP let through everything the app needed')
+    t.notMatch(console.join('\n'), /Content Security Policy|Refused to/, 'the CSP let through all the app needed')
+    noNotFound(t, console)
   })
 
   t.test('a user who never signed in through Cognito: federated_user is null', async t => {
@@ -86,20 +105,23 @@ export function flowTests (t: Test, { urls: { spa, idp }, env, screenshot }: Tar
     await page.click('text=Login with Auth0')
     await signIn(page, bob)
     await page.waitForURL(`${spa}/home`)
-    const me = await callMe(page)
+    const me = await callMe(t, page)
     t.equal(me.auth0_user.sub, bob.sub)
     t.equal(me.cognito_result.federated_user, null)
+    t.match(await page.textContent('[data-testid=federated-profile]'), /^None yet\./, 'said in words too')
     t.equal(me.cognito_result.user_pool.id, env.COGNITO_USER_POOL_ID)
   })
 
-  t.test('a wrong password stays on the login page with an error', async t => {
-    const { page } = await openPage(t)
+  t.test('a wrong password stays on the login page with an error, the focus back on the password', async t => {
+    const { page, console } = await openPage(t)
     await page.goto(`${spa}/`)
     await page.click('text=Login with Auth0')
     await signIn(page, { email: alice.email, password: 'not-the-password' })
     await page.waitForSelector('[role=alert]')
     t.equal(await page.textContent('[role=alert]'), 'Wrong email or password.')
     t.match(page.url(), `${idp}/interaction/`)
+    t.equal(await page.evaluate(() => document.activeElement?.id), 'password')
+    noNotFound(t, console)
   })
 
   t.test('/home while signed out leads to login and back to /home', async t => {
@@ -108,5 +130,27 @@ export function flowTests (t: Test, { urls: { spa, idp }, env, screenshot }: Tar
     await signIn(page, alice)
     await page.waitForURL(`${spa}/home`)
     t.equal(await page.textContent('[data-testid=email]'), alice.email)
+  })
+
+  t.test('on a phone (390x844): no sideways scrolling, a one-line header, the email whole', async t => {
+    const { page, console } = await openPage(t, { viewport: { width: 390, height: 844 } })
+    async function fits (where: string) {
+      const { pageWidth, viewportWidth, wrapped, cut } = await measureLayout(page, {
+        oneLine: ['header', '[data-testid=email]'], whole: ['[data-testid=auth-state]']
+      })
+      t.ok(pageWidth <= viewportWidth, `${where}: ${pageWidth}px of content in ${viewportWidth}px`)
+      t.same({ wrapped, cut }, { wrapped: [], cut: [] }, `${where}: nothing wrapped or cut`)
+    }
+    await page.goto(`${spa}/`)
+    await page.waitForSelector('text=Login with Auth0')
+    await fits('start page')
+
+    await page.click('text=Login with Auth0')
+    await signIn(page, alice)
+    await page.waitForURL(`${spa}/home`)
+    await callMe(t, page)
+    await fits('/home after /me')
+    t.comment(`screenshot: ${await keepScreenshot(page, 'phone-home-after-me.png')}`)
+    noNotFound(t, console)
   })
 }

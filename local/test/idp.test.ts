@@ -49,3 +49,32 @@ t.test('/v2/logout redirects only to a registered returnTo', async t => {
   t.equal(ok.status, 200)
   t.match(await ok.text(), `action="${origin}/v2/logout/confirm"`, 'signs out, then returns to the app')
 })
+
+t.test('the login page: focus on the email, then on the password after a wrong one; an inline icon', async t => {
+  const query = new URLSearchParams({
+    client_id: 'spa',
+    redirect_uri: 'http://localhost:3999/callback',
+    response_type: 'code',
+    scope: 'openid',
+    state: 's',
+    code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+    code_challenge_method: 'S256'
+  })
+  const start = await fetch(`${origin}/authorize?${query}`, { redirect: 'manual' })
+  const interaction = new URL(start.headers.get('location')!, origin)
+  const cookie = start.headers.getSetCookie().map(c => c.split(';')[0]).join('; ')
+  const first = await (await fetch(interaction, { headers: { cookie } })).text()
+  t.match(first, /<input id="username"[^>]* autofocus>/)
+  t.match(first, /<link rel="icon" href="data:image\/svg\+xml,/, 'no request for /favicon.ico')
+
+  const wrong = await fetch(`${interaction}/login`, {
+    method: 'POST',
+    headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ username: 'alice@example.com', password: 'not-the-password' })
+  })
+  t.equal(wrong.status, 401)
+  const again = await wrong.text()
+  t.match(again, '<p class="error" id="error" role="alert">Wrong email or password.</p>')
+  t.match(again, /<input id="username"[^>]*value="alice@example.com">/, 'the email is kept, without the focus')
+  t.match(again, /<input id="password"[^>]* autofocus aria-invalid="true" aria-describedby="error">/)
+})
