@@ -11,7 +11,10 @@ import Provider, { type Configuration } from 'oidc-provider'
 import { findUser, USERS } from './users.js'
 
 export interface IdpOptions {
-  /** Origin the browser uses, e.g. http://localhost:4000 (keep `localhost` everywhere: the silent-auth iframe must stay same-site). */
+  /**
+   * Origin the browser uses, e.g. http://localhost:4000 (keep `localhost` everywhere: the silent-auth
+   * iframe must stay same-site).
+   */
   origin: string
   clientId: string
   /** The SPA's origin: its /callback is the redirect URI, the origin itself the allowed logout URL. */
@@ -45,8 +48,10 @@ function loginPage (uid: string, { email = '', error = '' } = {}) {
   const [focusUsername, focusPassword] = error
     ? ['', ' autofocus aria-invalid="true" aria-describedby="error"']
     : [' autofocus', '']
+  const demoUsers = USERS.map(u => `${escape(u.email)} / ${escape(u.password)}`).join(', ')
   return page('Log in | Local Auth0', `
-<h1>Log in</h1><p><small>Local Auth0 stand-in. Demo users: ${USERS.map(u => `${escape(u.email)} / ${escape(u.password)}`).join(', ')}</small></p>
+<h1>Log in</h1>
+<p><small>Local Auth0 stand-in. Demo users: ${demoUsers}</small></p>
 ${error ? `<p class="error" id="error" role="alert">${escape(error)}</p>` : ''}
 <form method="post" action="/interaction/${escape(uid)}/login">
 <label for="username">Email</label>
@@ -57,7 +62,9 @@ ${error ? `<p class="error" id="error" role="alert">${escape(error)}</p>` : ''}
 <button type="submit">Continue</button></form>`)
 }
 
-async function readForm (ctx: { req: AsyncIterable<Buffer | string>, throw: (status: number) => never }): Promise<URLSearchParams> {
+async function readForm (
+  ctx: { req: AsyncIterable<Buffer | string>, throw: (status: number) => never }
+): Promise<URLSearchParams> {
   let body = ''
   for await (const chunk of ctx.req) {
     body += chunk
@@ -69,7 +76,9 @@ async function readForm (ctx: { req: AsyncIterable<Buffer | string>, throw: (sta
 export function createIdp ({ origin, clientId, appOrigin, audience, emailClaim }: IdpOptions) {
   const issuer = `${origin}/`
   const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 })
-  const signingKey = { ...privateKey.export({ format: 'jwk' }), kid: randomBytes(8).toString('hex'), alg: 'RS256', use: 'sig' }
+  const signingKey = {
+    ...privateKey.export({ format: 'jwk' }), kid: randomBytes(8).toString('hex'), alg: 'RS256', use: 'sig'
+  }
 
   const configuration: Configuration = {
     clients: [{
@@ -90,14 +99,21 @@ export function createIdp ({ origin, clientId, appOrigin, audience, emailClaim }
       userinfo: '/userinfo',
       end_session: '/v2/logout'
     },
-    claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name', 'nickname', 'picture', 'updated_at'] },
+    claims: {
+      openid: ['sub'], email: ['email', 'email_verified'], profile: ['name', 'nickname', 'picture', 'updated_at']
+    },
     // Auth0's ID tokens carry the profile claims that were asked for; auth0-spa-js' getUser() reads them there.
     conformIdTokenClaims: false,
     pkce: { required: () => true },
     clientBasedCORS: (_ctx, requestOrigin) => requestOrigin === appOrigin,
     async findAccount (_ctx, sub) {
       const user = USERS.find(u => u.sub === sub)
-      return user && { accountId: user.sub, claims: () => ({ sub: user.sub, email: user.email, email_verified: true, name: user.name, nickname: user.nickname, picture: user.picture, updated_at: 1_700_000_000 }) }
+      if (!user) return undefined
+      const { email, name, nickname, picture } = user
+      return {
+        accountId: sub,
+        claims: () => ({ sub, email, email_verified: true, name, nickname, picture, updated_at: 1_700_000_000 })
+      }
     },
     // First-party application: like Auth0, no consent screen; grant what was asked for.
     async loadExistingGrant (ctx) {
@@ -119,7 +135,8 @@ export function createIdp ({ origin, clientId, appOrigin, audience, emailClaim }
         enabled: true,
         // Auth0's /v2/logout signs out at once; the library asks first, so the form submits itself.
         logoutSource: async (ctx, form) => {
-          ctx.body = page('Signing out', `${form}<input type="hidden" name="logout" value="yes" form="op.logoutForm"><p>Signing out…</p><script>document.getElementById('op.logoutForm').submit()</script>`)
+          ctx.body = page('Signing out', `${form}<input type="hidden" name="logout" value="yes" form="op.logoutForm">
+<p>Signing out…</p><script>document.getElementById('op.logoutForm').submit()</script>`)
         },
         postLogoutSuccessSource: async ctx => { ctx.body = page('Signed out', '<h1>Signed out</h1>') }
       },
@@ -131,7 +148,13 @@ export function createIdp ({ origin, clientId, appOrigin, audience, emailClaim }
         useGrantedResource: () => true,
         getResourceServerInfo: (_ctx, resource) => {
           if (resource !== audience) throw new Error(`unknown audience ${resource}`)
-          return { audience, scope: 'openid profile email offline_access', accessTokenTTL: 3600, accessTokenFormat: 'jwt', jwt: { sign: { alg: 'RS256' } } }
+          return {
+            audience,
+            scope: 'openid profile email offline_access',
+            accessTokenTTL: 3600,
+            accessTokenFormat: 'jwt',
+            jwt: { sign: { alg: 'RS256' } }
+          }
         }
       }
     },
@@ -150,7 +173,15 @@ export function createIdp ({ origin, clientId, appOrigin, audience, emailClaim }
         }
       }
     },
-    ttl: { Session: 24 * 3600, Grant: 24 * 3600, Interaction: 3600, AuthorizationCode: 60, IdToken: 3600, AccessToken: 3600, RefreshToken: 24 * 3600 }
+    ttl: {
+      Session: 24 * 3600,
+      Grant: 24 * 3600,
+      Interaction: 3600,
+      AuthorizationCode: 60,
+      IdToken: 3600,
+      AccessToken: 3600,
+      RefreshToken: 24 * 3600
+    }
   }
 
   const provider = new Provider(issuer, configuration)
@@ -185,7 +216,8 @@ export function createIdp ({ origin, clientId, appOrigin, audience, emailClaim }
         ctx.body = loginPage(details.uid, { email: form.get('username') ?? '', error: 'Wrong email or password.' })
         return
       }
-      await provider.interactionFinished(ctx.req, ctx.res, { login: { accountId: user.sub } }, { mergeWithLastSubmission: false })
+      const result = { login: { accountId: user.sub } }
+      await provider.interactionFinished(ctx.req, ctx.res, result, { mergeWithLastSubmission: false })
       ctx.respond = false
       return
     }
@@ -196,7 +228,9 @@ export function createIdp ({ origin, clientId, appOrigin, audience, emailClaim }
 }
 
 /** Serves the identity provider on `port` (all interfaces inside a container, loopback outside). */
-export async function startIdp (options: IdpOptions & { port: number, host?: string }): Promise<{ server: Server, issuer: string, port: number, close: () => Promise<void> }> {
+export async function startIdp (
+  options: IdpOptions & { port: number, host?: string }
+): Promise<{ server: Server, issuer: string, port: number, close: () => Promise<void> }> {
   const { provider, issuer } = createIdp(options)
   const server = createServer(provider.callback())
   await new Promise<void>((resolve, reject) => {
@@ -204,5 +238,6 @@ export async function startIdp (options: IdpOptions & { port: number, host?: str
     server.listen(options.port, options.host ?? '127.0.0.1', resolve)
   })
   const { port } = server.address() as AddressInfo
-  return { server, issuer, port, close: () => new Promise(resolve => { server.closeAllConnections(); server.close(() => resolve()) }) }
+  const close = () => new Promise<void>(resolve => { server.closeAllConnections(); server.close(() => resolve()) })
+  return { server, issuer, port, close }
 }

@@ -4,7 +4,14 @@ import { freePort } from '../src/process.js'
 
 const port = await freePort()
 const origin = `http://localhost:${port}`
-const idp = await startIdp({ port, origin, clientId: 'spa', appOrigin: 'http://localhost:3999', audience: 'https://api.example.com', emailClaim: 'https://api.example.com/email' })
+const idp = await startIdp({
+  port,
+  origin,
+  clientId: 'spa',
+  appOrigin: 'http://localhost:3999',
+  audience: 'https://api.example.com',
+  emailClaim: 'https://api.example.com/email'
+})
 t.teardown(idp.close)
 
 t.test("Auth0's issuer form and URL layout", async t => {
@@ -28,11 +35,22 @@ t.test('the JWKS publishes one RS256 signing key and no private part', async t =
 })
 
 t.test('/authorize sends the browser to the login page, with PKCE required', async t => {
-  const query = new URLSearchParams({ client_id: 'spa', redirect_uri: 'http://localhost:3999/callback', response_type: 'code', scope: 'openid profile email', audience: 'https://api.example.com', state: 's', nonce: 'n', code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', code_challenge_method: 'S256' })
+  const query = new URLSearchParams({
+    client_id: 'spa',
+    redirect_uri: 'http://localhost:3999/callback',
+    response_type: 'code',
+    scope: 'openid profile email',
+    audience: 'https://api.example.com',
+    state: 's',
+    nonce: 'n',
+    code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+    code_challenge_method: 'S256'
+  })
   const res = await fetch(`${origin}/authorize?${query}`, { redirect: 'manual' })
   t.equal(res.status, 303)
   t.match(res.headers.get('location'), /^\/interaction\/[\w-]+$/)
-  const login = await fetch(new URL(res.headers.get('location')!, origin), { headers: { cookie: res.headers.getSetCookie().map(c => c.split(';')[0]).join('; ') } })
+  const cookie = res.headers.getSetCookie().map(c => c.split(';')[0]).join('; ')
+  const login = await fetch(new URL(res.headers.get('location')!, origin), { headers: { cookie } })
   t.match(await login.text(), 'name="password"')
 
   query.delete('code_challenge')
@@ -42,10 +60,12 @@ t.test('/authorize sends the browser to the login page, with PKCE required', asy
 })
 
 t.test('/v2/logout redirects only to a registered returnTo', async t => {
-  const evil = await fetch(`${origin}/v2/logout?client_id=spa&returnTo=${encodeURIComponent('https://evil.example.com')}`, { redirect: 'manual' })
+  const logout = (returnTo: string) =>
+    fetch(`${origin}/v2/logout?client_id=spa&returnTo=${encodeURIComponent(returnTo)}`, { redirect: 'manual' })
+  const evil = await logout('https://evil.example.com')
   t.equal(evil.status, 400)
   t.equal(evil.headers.get('location'), null)
-  const ok = await fetch(`${origin}/v2/logout?client_id=spa&returnTo=${encodeURIComponent('http://localhost:3999')}`, { redirect: 'manual' })
+  const ok = await logout('http://localhost:3999')
   t.equal(ok.status, 200)
   t.match(await ok.text(), `action="${origin}/v2/logout/confirm"`, 'signs out, then returns to the app')
 })
