@@ -35,7 +35,8 @@ console.log(`Token verification (${USERS} distinct tokens, best of ${ROUNDS} rou
 const publicKey = createPublicKey(upstreams.publicKey.export({ type: 'spki', format: 'pem' }))
 const floor = await perToken('RSA floor: crypto.verify on the signature', token => {
   const dot = token.lastIndexOf('.')
-  if (!rsaVerify('sha256', Buffer.from(token.slice(0, dot)), publicKey, Buffer.from(token.slice(dot + 1), 'base64url'))) throw new Error('bad')
+  const signature = Buffer.from(token.slice(dot + 1), 'base64url')
+  if (!rsaVerify('sha256', Buffer.from(token.slice(0, dot)), publicKey, signature)) throw new Error('bad')
 })
 const verifier = createJwtVerifier({ issuer: upstreams.issuer, audience: AUDIENCE })
 const ours = await perToken('this API: createJwtVerifier().verify', token => verifier.verify(token))
@@ -50,10 +51,12 @@ const naive = createVerifier({
   allowedAud: AUDIENCE
 })
 const obvious = await perToken('obvious key callback (JWK parsed per call)', token => naive(token))
-console.log(`  ratio this API / RSA floor: ${(ours / floor).toFixed(2)}x   obvious / this API: ${(obvious / ours).toFixed(2)}x`)
+console.log(`  ratio this API / RSA floor: ${(ours / floor).toFixed(2)}x   ` +
+  `obvious / this API: ${(obvious / ours).toFixed(2)}x`)
 await verifier.close()
 
-console.log(`\nHTTP on 127.0.0.1 (built server in a child process, ${DURATION_S} s each, ${USERS} users, half federated)`)
+console.log(`\nHTTP on 127.0.0.1 (built server in a child process, ${DURATION_S} s each, ` +
+  `${USERS} users, half federated)`)
 const port = 18_000 + Math.floor(Math.random() * 1000)
 const server = spawn(process.execPath, [fileURLToPath(new URL('../dist/server.js', import.meta.url))], {
   stdio: ['ignore', 'ignore', 'inherit'],
@@ -70,7 +73,8 @@ const server = spawn(process.execPath, [fileURLToPath(new URL('../dist/server.js
   }
 })
 const url = `http://127.0.0.1:${port}`
-for (let i = 0; i < 100 && !(await fetch(`${url}/health`).then(r => r.ok, () => false)); i++) await new Promise(resolve => setTimeout(resolve, 100))
+const isUp = () => fetch(`${url}/health`).then(r => r.ok, () => false)
+for (let i = 0; i < 100 && !(await isUp()); i++) await new Promise(resolve => setTimeout(resolve, 100))
 
 async function load (path: string) {
   let next = 0
@@ -81,15 +85,20 @@ async function load (path: string) {
     requests: [{ setupRequest: req => ({ ...req, headers: { authorization: `Bearer ${tokens[next++ % USERS]}` } }) }]
   })
   const failed = result.non2xx + result.errors + result.timeouts
-  console.log(`  ${path.padEnd(8)} ${result.requests.average.toFixed(0).padStart(7)} req/s   p50 ${result.latency.p50} ms   p99 ${result.latency.p99} ms   failed ${failed}`)
+  const { requests, latency } = result
+  console.log(`  ${path.padEnd(8)} ${requests.average.toFixed(0).padStart(7)} req/s   ` +
+    `p50 ${latency.p50} ms   p99 ${latency.p99} ms   failed ${failed}`)
   return result
 }
 
 await load('/me') // warm up: JWKS, pool description, keep-alive sockets
 const health = await load('/health')
 const me = await load('/me')
-console.log(`  ratio /me / /health: throughput ${(me.requests.average / health.requests.average).toFixed(2)}x, p99 ${(me.latency.p99 / Math.max(health.latency.p99, 1)).toFixed(2)}x`)
-console.log(`  Cognito stand-in calls: DescribeUserPool ${upstreams.calls.DescribeUserPool}, AdminGetUser ${upstreams.calls.AdminGetUser}`)
+const throughputRatio = me.requests.average / health.requests.average
+const p99Ratio = me.latency.p99 / Math.max(health.latency.p99, 1)
+console.log(`  ratio /me / /health: throughput ${throughputRatio.toFixed(2)}x, p99 ${p99Ratio.toFixed(2)}x`)
+console.log(`  Cognito stand-in calls: DescribeUserPool ${upstreams.calls.DescribeUserPool}, ` +
+  `AdminGetUser ${upstreams.calls.AdminGetUser}`)
 
 server.kill('SIGTERM')
 await upstreams.close()

@@ -13,7 +13,8 @@ export const POOL_ID = 'us-east-1_BenchPool'
 
 export async function startUpstreams (federatedSubs: Set<string>) {
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 })
-  const jwks = JSON.stringify({ keys: [{ ...publicKey.export({ format: 'jwk' }), kid: 'bench', alg: 'RS256', use: 'sig' }] })
+  const signingKey = { ...publicKey.export({ format: 'jwk' }), kid: 'bench', alg: 'RS256', use: 'sig' }
+  const jwks = JSON.stringify({ keys: [signingKey] })
   const calls: Record<string, number> = {}
   const server = createServer(async (req, res) => {
     if (req.url === '/.well-known/jwks.json') return res.end(jwks)
@@ -24,16 +25,30 @@ export async function startUpstreams (federatedSubs: Set<string>) {
     const { Username: username = '' } = JSON.parse(body) as { Username?: string }
     const sub = username.slice('Auth0_'.length)
     res.setHeader('content-type', 'application/x-amz-json-1.1')
-    if (operation === 'DescribeUserPool') return res.end(JSON.stringify({ UserPool: { Id: POOL_ID, Name: 'bench-pool' } }))
+    if (operation === 'DescribeUserPool') {
+      return res.end(JSON.stringify({ UserPool: { Id: POOL_ID, Name: 'bench-pool' } }))
+    }
     if (!federatedSubs.has(sub)) {
-      return res.writeHead(400, { 'x-amzn-errortype': 'UserNotFoundException' }).end('{"__type":"UserNotFoundException"}')
+      return res
+        .writeHead(400, { 'x-amzn-errortype': 'UserNotFoundException' })
+        .end('{"__type":"UserNotFoundException"}')
     }
     const identities = JSON.stringify([{ providerName: 'Auth0', userId: sub, providerType: 'OIDC' }])
-    res.end(JSON.stringify({ Username: username, UserStatus: 'EXTERNAL_PROVIDER', UserAttributes: [{ Name: 'identities', Value: identities }] }))
+    res.end(JSON.stringify({
+      Username: username,
+      UserStatus: 'EXTERNAL_PROVIDER',
+      UserAttributes: [{ Name: 'identities', Value: identities }]
+    }))
   })
   await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
-  const sign = createSigner({ key: privateKey.export({ type: 'pkcs8', format: 'pem' }), kid: 'bench', iss: `${origin}/`, aud: AUDIENCE, expiresIn: 3_600_000 })
+  const sign = createSigner({
+    key: privateKey.export({ type: 'pkcs8', format: 'pem' }),
+    kid: 'bench',
+    iss: `${origin}/`,
+    aud: AUDIENCE,
+    expiresIn: 3_600_000
+  })
   return {
     origin,
     issuer: `${origin}/`,

@@ -9,7 +9,11 @@ t.test('CORS: the SPA origin only', async t => {
   const preflight = await app.inject({
     method: 'OPTIONS',
     url: '/me',
-    headers: { origin: 'http://localhost:3000', 'access-control-request-method': 'GET', 'access-control-request-headers': 'authorization' }
+    headers: {
+      origin: 'http://localhost:3000',
+      'access-control-request-method': 'GET',
+      'access-control-request-headers': 'authorization'
+    }
   })
   t.equal(preflight.statusCode, 204)
   t.equal(preflight.headers['access-control-allow-origin'], 'http://localhost:3000')
@@ -41,7 +45,8 @@ t.test('logs: one JSON line per request, the token never in them', async t => {
   const lines: string[] = []
   const stream = new Writable({ write (chunk, _enc, done) { lines.push(String(chunk)); done() } })
   const { idp } = await setup(t)
-  const logged = buildApp(testConfig({ AUTH0_DOMAIN: idp.domain }), { logger: { ...loggerOptions({ LOG_LEVEL: 'info' }), stream } })
+  const logger = { ...loggerOptions({ LOG_LEVEL: 'info' }), stream }
+  const logged = buildApp(testConfig({ AUTH0_DOMAIN: idp.domain }), { logger })
   logged.get('/echo-headers', async request => { request.log.info({ headers: request.headers }, 'headers'); return {} })
   t.after(() => logged.close())
   const token = idp.signToken()
@@ -59,7 +64,11 @@ t.test('every answer says nosniff; answers behind auth are never cached', async 
   const answers = {
     health: await app.inject({ url: '/health' }),
     'not found': await app.inject({ url: '/nope' }),
-    preflight: await app.inject({ method: 'OPTIONS', url: '/me', headers: { origin: 'http://localhost:3000', 'access-control-request-method': 'GET' } }),
+    preflight: await app.inject({
+      method: 'OPTIONS',
+      url: '/me',
+      headers: { origin: 'http://localhost:3000', 'access-control-request-method': 'GET' }
+    }),
     'me without a token': await app.inject({ url: '/me' }),
     me: await app.inject({ url: '/me', headers: bearer(idp.signToken()) }),
     'malformed URL': await app.inject({ url: '/%E0%A4%A' })
@@ -75,11 +84,27 @@ t.test('framework errors leave through the app\'s handler, in its vocabulary, an
   const app = buildApp(testConfig(), { logger })
   t.after(() => app.close())
   app.post('/echo', async request => request.body)
+  const json = { 'content-type': 'application/json' }
   const cases = [
     { name: 'malformed URL', request: { url: '/%E0%A4%A' }, status: 400, error: 'bad_request' },
-    { name: 'unsupported media type', request: { method: 'POST', url: '/echo', headers: { 'content-type': 'text/x-weird' }, payload: 'x' }, status: 415, error: 'unsupported_media_type' },
-    { name: 'body too large', request: { method: 'POST', url: '/echo', headers: { 'content-type': 'application/json' }, payload: `"${'x'.repeat(1_100_000)}"` }, status: 413, error: 'payload_too_large' },
-    { name: 'broken JSON', request: { method: 'POST', url: '/echo', headers: { 'content-type': 'application/json' }, payload: '{"a":' }, status: 400, error: 'bad_request' },
+    {
+      name: 'unsupported media type',
+      request: { method: 'POST', url: '/echo', headers: { 'content-type': 'text/x-weird' }, payload: 'x' },
+      status: 415,
+      error: 'unsupported_media_type'
+    },
+    {
+      name: 'body too large',
+      request: { method: 'POST', url: '/echo', headers: json, payload: `"${'x'.repeat(1_100_000)}"` },
+      status: 413,
+      error: 'payload_too_large'
+    },
+    {
+      name: 'broken JSON',
+      request: { method: 'POST', url: '/echo', headers: json, payload: '{"a":' },
+      status: 400,
+      error: 'bad_request'
+    },
     { name: 'method not routed', request: { method: 'DELETE', url: '/health' }, status: 404, error: 'not_found' }
   ] as const
   for (const c of cases) {
@@ -88,7 +113,9 @@ t.test('framework errors leave through the app\'s handler, in its vocabulary, an
     t.equal(res.statusCode, c.status, c.name)
     t.same(Object.keys(res.json()), ['error', 'message'], c.name)
     t.equal(res.json().error, c.error, c.name)
-    t.ok(lines.some(line => line.msg === 'request completed' && (line.res as { statusCode: number }).statusCode === c.status), `${c.name}: logged`)
+    const completed = lines.some(line =>
+      line.msg === 'request completed' && (line.res as { statusCode: number }).statusCode === c.status)
+    t.ok(completed, `${c.name}: logged`)
   }
 })
 
@@ -99,7 +126,8 @@ t.test('a request Node\'s parser refuses gets a JSON answer in the same vocabula
   const { port } = app.server.address() as AddressInfo
   const raw = await new Promise<string>((resolve, reject) => {
     let data = ''
-    const socket = connect(port, '127.0.0.1', () => socket.write('GET /health HTTP/1.1\r\nHost: x\r\nBad Header\r\n\r\n'))
+    const malformed = 'GET /health HTTP/1.1\r\nHost: x\r\nBad Header\r\n\r\n'
+    const socket = connect(port, '127.0.0.1', () => socket.write(malformed))
     socket.on('data', chunk => { data += chunk }).on('close', () => resolve(data)).on('error', reject)
   })
   t.match(raw, /^HTTP\/1.1 400 Bad Request\r\n/)
@@ -114,11 +142,18 @@ t.test('any error gets the code of its status: 401, 403 and 429 are never bad_re
     throw Object.assign(new Error('Nope'), { statusCode: Number((request.params as { status: string }).status) })
   })
   t.after(() => app.close())
-  const expected = { 400: 'bad_request', 401: 'unauthorized', 403: 'forbidden', 409: 'conflict', 429: 'too_many_requests' }
+  const expected = {
+    400: 'bad_request',
+    401: 'unauthorized',
+    403: 'forbidden',
+    409: 'conflict',
+    429: 'too_many_requests'
+  }
   for (const [status, error] of Object.entries(expected)) {
     const res = await app.inject({ url: `/fail/${status}` })
     t.equal(res.statusCode, Number(status))
     t.same(res.json(), { error, message: 'Nope' }, status)
   }
-  t.same((await app.inject({ url: '/fail/503' })).json(), { error: 'internal_error', message: 'Internal Server Error' }, '5xx masked')
+  const masked = await app.inject({ url: '/fail/503' })
+  t.same(masked.json(), { error: 'internal_error', message: 'Internal Server Error' }, '5xx masked')
 })

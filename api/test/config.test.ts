@@ -24,7 +24,8 @@ t.test('defaults fill what is optional; other env vars are ignored', async t => 
 
 t.test('every problem is listed on one line', async t => {
   t.throws(() => loadConfig({ AUTH0_DOMAIN: 'x.auth0.com', AWS_REGION: 'nowhere' }), {
-    message: 'AUTH0_AUDIENCE is not set; COGNITO_USER_POOL_ID is not set; AWS_REGION must match pattern "^[a-z]{2}(-[a-z]+)+-\\d$"'
+    message: 'AUTH0_AUDIENCE is not set; COGNITO_USER_POOL_ID is not set; ' +
+      'AWS_REGION must match pattern "^[a-z]{2}(-[a-z]+)+-\\d$"'
   })
 })
 
@@ -50,7 +51,10 @@ t.test('a missing or malformed variable is named in the error', async t => {
     [{ ...minimal, AUTH0_DOMAIN: 'https://tenant.auth0.com/path' }, /AUTH0_DOMAIN/],
     [{ ...minimal, AUTH0_DOMAIN: 'ftp://tenant.auth0.com' }, /AUTH0_DOMAIN/],
     [{ ...minimal, AUTH0_ALLOWED_CLIENT_IDS: 'abc;def' }, /AUTH0_ALLOWED_CLIENT_IDS/],
-    [{ ...minimal, AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: 'cognito:9229' }, /AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER/]
+    [
+      { ...minimal, AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: 'cognito:9229' },
+      /AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER/
+    ]
   ]
   for (const [env, pattern] of cases) {
     t.throws(() => loadConfig(env), { name: 'ConfigError', message: pattern }, String(pattern))
@@ -68,7 +72,8 @@ t.test('.env.example placeholders stop the API, every one named in one message',
     'AUTH0_DOMAIN is still the .env.example placeholder (your-tenant.eu.auth0.com); ' +
     'AUTH0_AUDIENCE is still the .env.example placeholder (https://api.example.com)')
   for (const value of ['https://example.org', 'https://login.example.net/', 'YOUR-TENANT.auth0.com']) {
-    t.throws(() => loadConfig({ ...minimal, AUTH0_DOMAIN: value }), { message: /AUTH0_DOMAIN is still the .env.example placeholder/ }, value)
+    const placeholder = /AUTH0_DOMAIN is still the .env.example placeholder/
+    t.throws(() => loadConfig({ ...minimal, AUTH0_DOMAIN: value }), { message: placeholder }, value)
   }
   for (const value of ['https://api.example.test', 'https://myexample.com', 'https://example.company.com']) {
     t.equal(loadConfig({ ...minimal, AUTH0_AUDIENCE: value }).AUTH0_AUDIENCE, value, `${value} is not a placeholder`)
@@ -80,23 +85,51 @@ t.test('plain http only for loopback and the compose stand-ins, never next to a 
   const accepted = [
     local,
     { ...minimal, AUTH0_DOMAIN: 'http://127.0.0.1:4000' },
-    { ...local, AUTH0_JWKS_URI: 'http://idp:4000/.well-known/jwks.json', AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: 'http://cognito:9229' },
+    {
+      ...local,
+      AUTH0_JWKS_URI: 'http://idp:4000/.well-known/jwks.json',
+      AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: 'http://cognito:9229'
+    },
     { ...local, AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: 'http://127.0.0.1:9229' },
-    { ...minimal, AUTH0_JWKS_URI: 'https://keys.acme.test/jwks.json', AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: 'https://cognito-idp.eu-west-1.amazonaws.com' }
+    {
+      ...minimal,
+      AUTH0_JWKS_URI: 'https://keys.acme.test/jwks.json',
+      AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: 'https://cognito-idp.eu-west-1.amazonaws.com'
+    }
   ]
   for (const env of accepted) t.ok(loadConfig(env), JSON.stringify(env))
   const refused: Array<[Record<string, string>, string]> = [
-    [{ ...minimal, AUTH0_DOMAIN: 'http://tenant.eu.auth0.com' }, 'AUTH0_DOMAIN must use https unless it is on loopback: http://tenant.eu.auth0.com'],
-    [{ ...minimal, AUTH0_JWKS_URI: 'http://idp:4000/.well-known/jwks.json' }, 'AUTH0_JWKS_URI must use https with a real Auth0 domain'],
-    [{ ...minimal, AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: 'http://cognito:9229' }, 'AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER must use https with a real'],
-    [{ ...minimal, AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: 'http://127.0.0.1:9229' }, 'AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER must use https with a real'],
-    [{ ...local, AUTH0_JWKS_URI: 'http://keys.acme.test/jwks.json' }, 'AUTH0_JWKS_URI must use https unless it is on loopback or a compose stand-in']
+    [
+      { ...minimal, AUTH0_DOMAIN: 'http://tenant.eu.auth0.com' },
+      'AUTH0_DOMAIN must use https unless it is on loopback: http://tenant.eu.auth0.com'
+    ],
+    [
+      { ...minimal, AUTH0_JWKS_URI: 'http://idp:4000/.well-known/jwks.json' },
+      'AUTH0_JWKS_URI must use https with a real Auth0 domain'
+    ],
+    [
+      { ...minimal, AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: 'http://cognito:9229' },
+      'AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER must use https with a real'
+    ],
+    [
+      { ...minimal, AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: 'http://127.0.0.1:9229' },
+      'AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER must use https with a real'
+    ],
+    [
+      { ...local, AUTH0_JWKS_URI: 'http://keys.acme.test/jwks.json' },
+      'AUTH0_JWKS_URI must use https unless it is on loopback or a compose stand-in'
+    ]
   ]
   for (const [env, message] of refused) {
     const err = t.throws(() => loadConfig(env), { name: 'ConfigError' }) as Error
     t.ok(err.message.startsWith(message), err.message)
   }
-  t.throws(() => loadConfig({ ...minimal, AUTH0_JWKS_URI: 'http://idp:4000/jwks', AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: 'http://cognito:9229' }),
+  const both = {
+    ...minimal,
+    AUTH0_JWKS_URI: 'http://idp:4000/jwks',
+    AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: 'http://cognito:9229'
+  }
+  t.throws(() => loadConfig(both),
     { message: /^AUTH0_JWKS_URI .*; AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER / }, 'both named at once')
 })
 
@@ -123,6 +156,7 @@ t.test('the server stops at boot with one line naming every variable at fault', 
     timeout: 20_000
   })
   t.equal(run.status, 1)
-  t.equal(run.stderr.trim(), 'Configuration error: AUTH0_DOMAIN is not set; AUTH0_AUDIENCE is still the .env.example placeholder (https://api.example.com)')
+  t.equal(run.stderr.trim(), 'Configuration error: AUTH0_DOMAIN is not set; ' +
+    'AUTH0_AUDIENCE is still the .env.example placeholder (https://api.example.com)')
   t.equal(run.stdout, '')
 })

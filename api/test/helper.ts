@@ -22,7 +22,12 @@ export function testConfig (overrides: Partial<Config> = {}): Config {
   }
 }
 
-export async function build (t: Test, { config = testConfig(), deps = {} }: { config?: Config, deps?: Partial<Deps> } = {}) {
+interface BuildOptions {
+  config?: Config
+  deps?: Partial<Deps>
+}
+
+export async function build (t: Test, { config = testConfig(), deps = {} }: BuildOptions = {}) {
   const app = buildApp(config, { logger: false, ...deps })
   t.after(() => app.close())
   await app.ready()

@@ -8,13 +8,21 @@ import { AUDIENCE, startIdentityProvider } from './fixtures/identity-provider.js
 import { bundleLikeSam } from './fixtures/sam.js'
 import { setEnv } from './helper.js'
 
-type Handler = (event: unknown, context: unknown) => Promise<{ statusCode: number, headers: Record<string, string>, body: string, multiValueHeaders?: Record<string, string[]> }>
+type Handler = (event: unknown, context: unknown) => Promise<{
+  statusCode: number
+  headers: Record<string, string>
+  body: string
+  multiValueHeaders?: Record<string, string[]>
+}>
 
 const idp = await startIdentityProvider()
 const cognito = await startCognitoStub()
 cognito.users.add('Auth0_auth0|alice')
 const outdir = mkdtempSync(join(tmpdir(), 'sam-bundle-'))
-t.teardown(async () => { await Promise.all([idp.close(), cognito.close()]); rmSync(outdir, { recursive: true, force: true }) })
+t.teardown(async () => {
+  await Promise.all([idp.close(), cognito.close()])
+  rmSync(outdir, { recursive: true, force: true })
+})
 
 // What Lambda's environment holds: the template's variables, the region and the role's credentials.
 setEnv(t, {
@@ -30,7 +38,11 @@ setEnv(t, {
 })
 const bundle = await bundleLikeSam(outdir)
 const handler: Handler = (await import(pathToFileURL(bundle.file).href))[bundle.exportName]
-const context = { awsRequestId: 'c6af9ac6-7b61-11e6-9a41-93e812345678', functionName: 'ApiFunction', getRemainingTimeInMillis: () => 15_000 }
+const context = {
+  awsRequestId: 'c6af9ac6-7b61-11e6-9a41-93e812345678',
+  functionName: 'ApiFunction',
+  getRemainingTimeInMillis: () => 15_000
+}
 
 function httpApiEvent (path: string, headers: Record<string, string> = {}, method = 'GET') {
   return {
@@ -56,12 +68,13 @@ function httpApiEvent (path: string, headers: Record<string, string> = {}, metho
 }
 
 function restApiEvent (path: string, headers: Record<string, string> = {}) {
+  const host = 'abc123.execute-api.us-east-1.amazonaws.com'
   return {
     resource: path,
     path,
     httpMethod: 'GET',
-    headers: { Host: 'abc123.execute-api.us-east-1.amazonaws.com', ...headers },
-    multiValueHeaders: Object.fromEntries(Object.entries({ Host: 'abc123.execute-api.us-east-1.amazonaws.com', ...headers }).map(([k, v]) => [k, [v]])),
+    headers: { Host: host, ...headers },
+    multiValueHeaders: Object.fromEntries(Object.entries({ Host: host, ...headers }).map(([k, v]) => [k, [v]])),
     queryStringParameters: null,
     multiValueQueryStringParameters: null,
     pathParameters: null,
@@ -88,7 +101,8 @@ for (const [name, event] of [['HTTP API (v2)', httpApiEvent], ['REST API (v1)', 
     t.equal(health.statusCode, 200)
     t.same(JSON.parse(health.body), { status: 'ok' })
 
-    const me = await handler(event('/me', { authorization: `Bearer ${idp.signToken({ 'https://api.example.test/email': 'x' })}` }), context)
+    const token = idp.signToken({ 'https://api.example.test/email': 'x' })
+    const me = await handler(event('/me', { authorization: `Bearer ${token}` }), context)
     t.equal(me.statusCode, 200)
     const body = JSON.parse(me.body)
     t.equal(body.auth0_user.sub, 'auth0|alice')
@@ -102,7 +116,8 @@ for (const [name, event] of [['HTTP API (v2)', httpApiEvent], ['REST API (v1)', 
 }
 
 t.test('HTTP API preflight reaches Fastify\'s CORS', async t => {
-  const res = await handler(httpApiEvent('/me', { origin: 'http://localhost:3000', 'access-control-request-method': 'GET' }, 'OPTIONS'), context)
+  const headers = { origin: 'http://localhost:3000', 'access-control-request-method': 'GET' }
+  const res = await handler(httpApiEvent('/me', headers, 'OPTIONS'), context)
   t.equal(res.statusCode, 204)
   t.equal(res.headers['access-control-allow-origin'], 'http://localhost:3000')
 })

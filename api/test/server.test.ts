@@ -40,7 +40,8 @@ async function start (t: Test, env: Record<string, string>) {
 
 // Linux routes all of 127.0.0.0/8 to the loopback interface, but a socket bound to 127.0.0.1 answers
 // on that address only: 127.0.0.2 stands for "any other interface" without needing a network.
-const answersOn = (host: string, port: number) => fetch(`http://${host}:${port}/health`).then(res => res.ok, () => false)
+const answersOn = (host: string, port: number) =>
+  fetch(`http://${host}:${port}/health`).then(res => res.ok, () => false)
 
 t.test('the API listens on loopback unless HOST says otherwise', async t => {
   const local = await start(t, {})

@@ -34,7 +34,8 @@ t.test('one function on a supported Node runtime, built with esbuild from the La
 })
 
 t.test('HTTP API routes: GET /health, GET /me and its preflight', async t => {
-  const routes = Object.values(fn.Properties.Events as Record<string, any>).map(e => `${e.Type} ${e.Properties.Method} ${e.Properties.Path}`)
+  const events = Object.values(fn.Properties.Events as Record<string, any>)
+  const routes = events.map(e => `${e.Type} ${e.Properties.Method} ${e.Properties.Path}`)
   t.same(routes.sort(), ['HttpApi GET /health', 'HttpApi GET /me', 'HttpApi OPTIONS /me'])
 })
 
@@ -66,12 +67,15 @@ t.test('the app parameters feed the environment; the API URL is an output', asyn
 
 t.test('no pool id given: the stack creates the pool federating Auth0, and only then', async t => {
   t.same(template.Conditions.CreateUserPool, { 'Fn::Equals': [{ Ref: 'CognitoUserPoolId' }, ''] })
-  t.notOk('Default' in template.Parameters.CognitoUserPoolId, 'the existing-pool path stays the default: the id is asked for')
+  t.notOk('Default' in template.Parameters.CognitoUserPoolId,
+    'the existing-pool path stays the default: the id is asked for')
   t.match('', new RegExp(template.Parameters.CognitoUserPoolId.AllowedPattern), 'empty is allowed')
   t.match('eu-west-1_AbC123xyz', new RegExp(template.Parameters.CognitoUserPoolId.AllowedPattern))
   t.equal(template.Parameters.Auth0ClientSecret.NoEcho, true)
 
-  const created = Object.entries<any>(template.Resources).filter(([, r]) => r.Condition === 'CreateUserPool').map(([name, r]) => `${name}:${r.Type}`)
+  const created = Object.entries<any>(template.Resources)
+    .filter(([, r]) => r.Condition === 'CreateUserPool')
+    .map(([name, r]) => `${name}:${r.Type}`)
   t.same(created.sort(), [
     'Auth0IdentityProvider:AWS::Cognito::UserPoolIdentityProvider',
     'UserPool:AWS::Cognito::UserPool',
@@ -81,16 +85,28 @@ t.test('no pool id given: the stack creates the pool federating Auth0, and only 
 
   const idp = template.Resources.Auth0IdentityProvider.Properties
   t.equal(idp.ProviderType, 'OIDC')
-  t.same(idp.ProviderName, { Ref: 'CognitoAuth0ProviderName' }, 'federated users are named <provider>_<sub>, as /me looks them up')
-  t.match(idp.ProviderDetails, { client_id: { Ref: 'Auth0ClientId' }, client_secret: { Ref: 'Auth0ClientSecret' }, oidc_issuer: { 'Fn::Sub': 'https://${Auth0Domain}' }, attributes_request_method: 'GET' }) // eslint-disable-line no-template-curly-in-string
+  t.same(idp.ProviderName, { Ref: 'CognitoAuth0ProviderName' },
+    'federated users are named <provider>_<sub>, as /me looks them up')
+  t.match(idp.ProviderDetails, {
+    client_id: { Ref: 'Auth0ClientId' },
+    client_secret: { Ref: 'Auth0ClientSecret' },
+    // eslint-disable-next-line no-template-curly-in-string
+    oidc_issuer: { 'Fn::Sub': 'https://${Auth0Domain}' },
+    attributes_request_method: 'GET'
+  })
   t.match(idp.AttributeMapping, { username: 'sub', email: 'email', email_verified: 'email_verified' })
-  for (const attribute of template.Resources.UserPool.Properties.Schema) t.equal(attribute.Mutable, true, `${attribute.Name} stays mutable`)
+  for (const attribute of template.Resources.UserPool.Properties.Schema) {
+    t.equal(attribute.Mutable, true, `${attribute.Name} stays mutable`)
+  }
   t.same(template.Resources.UserPoolClient.Properties.SupportedIdentityProviders, [{ Ref: 'Auth0IdentityProvider' }])
 
   const rules = template.Rules.CreatingAPoolNeedsAuth0Credentials
   t.same(rules.RuleCondition, { 'Fn::Equals': [{ Ref: 'CognitoUserPoolId' }, ''] })
   t.equal(rules.Assertions.length, 3)
-  t.match(template.Outputs.Auth0AllowedCallbackUrl, { Condition: 'CreateUserPool', Value: { 'Fn::Sub': /oauth2\/idpresponse$/ } })
+  t.match(template.Outputs.Auth0AllowedCallbackUrl, {
+    Condition: 'CreateUserPool',
+    Value: { 'Fn::Sub': /oauth2\/idpresponse$/ }
+  })
 })
 
 t.test('throttling: every route of the HTTP API is rate limited by two parameters', async t => {

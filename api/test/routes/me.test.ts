@@ -12,7 +12,12 @@ t.test('GET /me: the caller, the pool and their federated user', async t => {
     message: 'Hello, alice@example.com, Cognito call OK',
     auth0_user: { sub: 'auth0|alice', email: 'alice@example.com' },
     cognito_result: {
-      user_pool: { id: POOL_ID, name: 'test-pool', arn: `arn:aws:cognito-idp:us-east-1:123456789012:userpool/${POOL_ID}`, estimated_users: 1 },
+      user_pool: {
+        id: POOL_ID,
+        name: 'test-pool',
+        arn: `arn:aws:cognito-idp:us-east-1:123456789012:userpool/${POOL_ID}`,
+        estimated_users: 1
+      },
       federated_user: {
         username: 'Auth0_auth0|alice',
         status: 'EXTERNAL_PROVIDER',
@@ -23,7 +28,12 @@ t.test('GET /me: the caller, the pool and their federated user', async t => {
           email: 'alice@example.com',
           sub: '8f1c2d3e-0000-4000-8000-000000000001',
           identities: JSON.stringify([{
-            userId: 'auth0|alice', providerName: 'Auth0', providerType: 'OIDC', issuer: null, primary: true, dateCreated: 1_700_000_000_000
+            userId: 'auth0|alice',
+            providerName: 'Auth0',
+            providerType: 'OIDC',
+            issuer: null,
+            primary: true,
+            dateCreated: 1_700_000_000_000
           }])
         }
       }
@@ -41,15 +51,22 @@ t.test('a user who never signed in through Cognito: federated_user null, 200', a
 })
 
 t.test('a look-alike of the federated user is not the caller\'s profile: null, and a warning', async t => {
-  const links = (providerName: string, userId: string) => JSON.stringify([{ providerName, userId, providerType: 'OIDC' }])
+  const links = (providerName: string, userId: string) =>
+    JSON.stringify([{ providerName, userId, providerType: 'OIDC' }])
   const cases = {
     'self sign-up under the federated name': { UserStatus: 'CONFIRMED' },
-    'self sign-up that set an identities attribute': { UserStatus: 'CONFIRMED', identities: links('Auth0', 'auth0|alice') },
+    'self sign-up that set an identities attribute': {
+      UserStatus: 'CONFIRMED',
+      identities: links('Auth0', 'auth0|alice')
+    },
     'federated, from another provider': { UserStatus: 'EXTERNAL_PROVIDER', identities: links('Google', 'auth0|alice') },
     'federated, for another sub': { UserStatus: 'EXTERNAL_PROVIDER', identities: links('Auth0', 'auth0|mallory') },
     'federated, no identities': { UserStatus: 'EXTERNAL_PROVIDER' },
     'federated, identities not JSON': { UserStatus: 'EXTERNAL_PROVIDER', identities: '[{' },
-    'federated, identities not a list': { UserStatus: 'EXTERNAL_PROVIDER', identities: links('Auth0', 'auth0|alice').slice(1, -1) }
+    'federated, identities not a list': {
+      UserStatus: 'EXTERNAL_PROVIDER',
+      identities: links('Auth0', 'auth0|alice').slice(1, -1)
+    }
   }
   for (const [name, user] of Object.entries(cases)) {
     const { lines, logger } = captureLogs()
@@ -65,7 +82,8 @@ t.test('a look-alike of the federated user is not the caller\'s profile: null, a
 
 t.test('the email comes only from the configured claim', async t => {
   const { app, idp } = await setup(t, { AUTH0_EMAIL_CLAIM: 'https://example.com/email' })
-  const res = await app.inject({ url: '/me', headers: bearer(idp.signToken({ email: 'plain@example.com', 'https://example.com/email': 'ns@example.com' })) })
+  const claims = { email: 'plain@example.com', 'https://example.com/email': 'ns@example.com' }
+  const res = await app.inject({ url: '/me', headers: bearer(idp.signToken(claims)) })
   t.equal(res.json().auth0_user.email, 'ns@example.com')
 })
 
@@ -79,18 +97,21 @@ t.test('DescribeUserPool is cached, AdminGetUser is live', async t => {
 
 t.test('Cognito connections are kept alive between requests', async t => {
   const { app, idp, cognito } = await setup(t)
-  for (let i = 0; i < 10; i++) await app.inject({ url: '/me', headers: bearer(idp.signToken({ sub: `auth0|user-${i}` })) })
+  for (let i = 0; i < 10; i++) {
+    await app.inject({ url: '/me', headers: bearer(idp.signToken({ sub: `auth0|user-${i}` })) })
+  }
   t.equal(cognito.calls.AdminGetUser, 10)
   t.ok(cognito.connections <= 2, `${cognito.connections} connections for 11 calls`)
 })
 
 t.test('Cognito failures: short JSON errors, no upstream text', async t => {
+  const failed = { status: 502, error: 'cognito_failed' } as const
   const cases = [
     { name: 'throttled', operation: 'AdminGetUser', behaviour: 'throttle', status: 503, error: 'cognito_throttled' },
-    { name: 'missing pool', operation: 'DescribeUserPool', behaviour: 'missing-pool', status: 502, error: 'cognito_failed' },
-    { name: 'bad credentials', operation: 'AdminGetUser', behaviour: 'not-authorized', status: 502, error: 'cognito_failed' },
-    { name: '5xx', operation: 'AdminGetUser', behaviour: 'server-error', status: 502, error: 'cognito_failed' },
-    { name: 'hangs', operation: 'AdminGetUser', behaviour: 'hang', status: 502, error: 'cognito_failed' }
+    { name: 'missing pool', operation: 'DescribeUserPool', behaviour: 'missing-pool', ...failed },
+    { name: 'bad credentials', operation: 'AdminGetUser', behaviour: 'not-authorized', ...failed },
+    { name: '5xx', operation: 'AdminGetUser', behaviour: 'server-error', ...failed },
+    { name: 'hangs', operation: 'AdminGetUser', behaviour: 'hang', ...failed }
   ] as const
   for (const c of cases) {
     const { app, idp, cognito } = await setup(t)
@@ -128,12 +149,20 @@ t.test('AdminGetUser asks for <provider>_<sub> in the configured pool (fake clie
     send: async (command: { constructor: { name: string }, input: unknown }) => {
       sent.push({ name: command.constructor.name, input: command.input })
       if (command.constructor.name === 'DescribeUserPoolCommand') return { UserPool: { Id: POOL_ID, Name: 'fake' } }
-      throw Object.assign(new Error('User does not exist.'), { name: 'UserNotFoundException', $metadata: { requestId: 'r-1' } })
+      throw Object.assign(new Error('User does not exist.'), {
+        name: 'UserNotFoundException',
+        $metadata: { requestId: 'r-1' }
+      })
     }
   }
-  const app = await build(t, { config: testConfig({ AUTH0_DOMAIN: idp.domain, COGNITO_AUTH0_PROVIDER_NAME: 'MyAuth0' }), deps: { cognitoClient: cognitoClient as never } })
+  const config = testConfig({ AUTH0_DOMAIN: idp.domain, COGNITO_AUTH0_PROVIDER_NAME: 'MyAuth0' })
+  const app = await build(t, { config, deps: { cognitoClient: cognitoClient as never } })
   const res = await app.inject({ url: '/me', headers: bearer(idp.signToken({ sub: 'auth0|zoe' })) })
   t.equal(res.statusCode, 200)
-  t.same(sent.find(c => c.name === 'AdminGetUserCommand')?.input, { UserPoolId: POOL_ID, Username: 'MyAuth0_auth0|zoe' })
-  t.same(res.json().cognito_result, { user_pool: { id: POOL_ID, name: 'fake', arn: null, estimated_users: null }, federated_user: null })
+  const adminGetUser = sent.find(c => c.name === 'AdminGetUserCommand')
+  t.same(adminGetUser?.input, { UserPoolId: POOL_ID, Username: 'MyAuth0_auth0|zoe' })
+  t.same(res.json().cognito_result, {
+    user_pool: { id: POOL_ID, name: 'fake', arn: null, estimated_users: null },
+    federated_user: null
+  })
 })

@@ -19,7 +19,8 @@ function nextKey (idp: IdentityProvider, kid = 'key-2') {
   }
 }
 
-const failure = (promise: Promise<unknown>) => promise.then(() => { throw new Error('expected a rejection') }, e => e as AuthError)
+const failure = (promise: Promise<unknown>) =>
+  promise.then(() => { throw new Error('expected a rejection') }, e => e as AuthError)
 
 t.test('returns the claims of a valid token', async t => {
   const { idp, verifier } = await setup(t)
@@ -59,7 +60,8 @@ t.test('a key the verifier cannot read is skipped, the others stay usable; a set
 t.test('unknown kids: one fetch per cooldown, refused without a fetch in between', async t => {
   const { idp, verifier } = await setup(t, { cooldownMs: 300 })
   await verifier.verify(idp.signToken())
-  const results = await Promise.all(Array.from({ length: 50 }, (_, i) => failure(verifier.verify(idp.signToken({}, { kid: `random-${i}` })))))
+  const unknownKid = (i: number) => failure(verifier.verify(idp.signToken({}, { kid: `random-${i}` })))
+  const results = await Promise.all(Array.from({ length: 50 }, (_, i) => unknownKid(i)))
   t.same(new Set(results.map(e => e.reason)), new Set(['JWK_NOT_FOUND']))
   t.equal(idp.jwksRequests, 1, 'the first fetch happened less than a cooldown ago')
   t.equal((await verifier.verify(idp.signToken())).sub, 'auth0|alice', 'known keys still work')
@@ -74,9 +76,10 @@ t.test('a flood of made-up kids cannot keep a newly published key out', async t 
   await verifier.verify(idp.signToken())
   const flooding = { on: true }
   let sent = 0
+  const madeUpKid = () => verifier.verify(idp.signToken({}, { kid: `made-up-${sent++}` }))
   const flood = (async () => {
     while (flooding.on) {
-      await Promise.allSettled(Array.from({ length: 20 }, () => verifier.verify(idp.signToken({}, { kid: `made-up-${sent++}` }))))
+      await Promise.allSettled(Array.from({ length: 20 }, () => madeUpKid()))
       await sleep(1)
     }
   })()
@@ -96,8 +99,10 @@ t.test('a flood of made-up kids cannot keep a newly published key out', async t 
   t.ok(accepted, 'the new key is accepted')
   t.ok(tookMs <= cooldownMs + 100, `within one cooldown (${tookMs} ms, cooldown ${cooldownMs} ms)`)
   t.ok(idp.jwksRequests - fetchesBefore <= 2, 'the flood did not add fetches beyond the rate limit')
-  t.ok(idp.jwksRequests <= 2 + Math.ceil((Date.now() - publishedAt + 2.5 * cooldownMs) / cooldownMs), `${idp.jwksRequests} fetches for ${sent} made-up kids`)
-  t.comment(`new key accepted after ${tookMs} ms under a flood of ${sent} made-up kids; ${idp.jwksRequests} JWKS fetches in all`)
+  const fetchBudget = 2 + Math.ceil((Date.now() - publishedAt + 2.5 * cooldownMs) / cooldownMs)
+  t.ok(idp.jwksRequests <= fetchBudget, `${idp.jwksRequests} fetches for ${sent} made-up kids`)
+  t.comment(`new key accepted after ${tookMs} ms under a flood of ${sent} made-up kids; ` +
+    `${idp.jwksRequests} JWKS fetches in all`)
 })
 
 t.test('a key removed from the JWKS stops working at the next refresh', async t => {
@@ -118,7 +123,8 @@ t.test('JWKS down: known keys keep working past their TTL, with one fetch per co
   idp.mode = 'hang'
   await sleep(310)
   const results = await Promise.all(Array.from({ length: 5 }, () => verifier.verify(idp.signToken())))
-  t.same(results.map(claims => claims.sub), Array(5).fill('auth0|alice'), 'the refresh timed out; the known key answered')
+  t.same(results.map(claims => claims.sub), Array(5).fill('auth0|alice'),
+    'the refresh timed out; the known key answered')
   t.equal((await verifier.verify(idp.signToken())).sub, 'auth0|alice', 'and during the cooldown without waiting')
   t.equal(idp.jwksRequests, 2, 'one refresh attempt, shared, then the cooldown')
   await sleep(310)
@@ -185,7 +191,11 @@ t.test('logs get the reason; the message stays generic', async t => {
 t.test('AUTH0_JWKS_URI: keys fetched from another address, iss still checked exactly', async t => {
   const idp = await startIdentityProvider()
   t.after(() => idp.close())
-  const verifier = createJwtVerifier({ issuer: 'http://localhost:4000/', audience: AUDIENCE, jwksUri: `${idp.domain}/.well-known/jwks.json` })
+  const verifier = createJwtVerifier({
+    issuer: 'http://localhost:4000/',
+    audience: AUDIENCE,
+    jwksUri: `${idp.domain}/.well-known/jwks.json`
+  })
   t.after(() => verifier.close())
   t.equal((await verifier.verify(idp.signToken({ iss: 'http://localhost:4000/' }))).sub, 'auth0|alice')
   const err = await failure(verifier.verify(idp.signToken()))
