@@ -58,20 +58,20 @@ t.test('a key the verifier cannot read is skipped, the others stay usable; a set
 })
 
 t.test('unknown kids: one fetch per cooldown, refused without a fetch in between', async t => {
-  const { idp, verifier } = await setup(t, { cooldownMs: 300 })
+  const { idp, verifier } = await setup(t, { cooldownMs: 1_000 })
   await verifier.verify(idp.signToken())
   const unknownKid = (i: number) => failure(verifier.verify(idp.signToken({}, { kid: `random-${i}` })))
   const results = await Promise.all(Array.from({ length: 50 }, (_, i) => unknownKid(i)))
   t.same(new Set(results.map(e => e.reason)), new Set(['JWK_NOT_FOUND']))
   t.equal(idp.jwksRequests, 1, 'the first fetch happened less than a cooldown ago')
   t.equal((await verifier.verify(idp.signToken())).sub, 'auth0|alice', 'known keys still work')
-  await sleep(320)
+  await sleep(1_020)
   await failure(verifier.verify(idp.signToken({}, { kid: 'random-x' })))
   t.equal(idp.jwksRequests, 2, 'after the cooldown an unknown kid asks the issuer again')
 })
 
 t.test('a flood of made-up kids cannot keep a newly published key out', async t => {
-  const cooldownMs = 300
+  const cooldownMs = 1_000
   const { idp, verifier } = await setup(t, { cooldownMs })
   await verifier.verify(idp.signToken())
   const flooding = { on: true }
@@ -97,7 +97,7 @@ t.test('a flood of made-up kids cannot keep a newly published key out', async t 
   flooding.on = false
   await flood
   t.ok(accepted, 'the new key is accepted')
-  t.ok(tookMs <= cooldownMs + 100, `within one cooldown (${tookMs} ms, cooldown ${cooldownMs} ms)`)
+  t.ok(tookMs <= cooldownMs + 300, `within one cooldown (${tookMs} ms, cooldown ${cooldownMs} ms)`)
   t.ok(idp.jwksRequests - fetchesBefore <= 2, 'the flood did not add fetches beyond the rate limit')
   const fetchBudget = 2 + Math.ceil((Date.now() - publishedAt + 2.5 * cooldownMs) / cooldownMs)
   t.ok(idp.jwksRequests <= fetchBudget, `${idp.jwksRequests} fetches for ${sent} made-up kids`)
@@ -118,16 +118,16 @@ t.test('a key removed from the JWKS stops working at the next refresh', async t 
 })
 
 t.test('JWKS down: known keys keep working past their TTL, with one fetch per cooldown', async t => {
-  const { idp, verifier } = await setup(t, { keyTtlMs: 50, cooldownMs: 300, timeoutMs: 200 })
+  const { idp, verifier } = await setup(t, { keyTtlMs: 50, cooldownMs: 1_000, timeoutMs: 200 })
   await verifier.verify(idp.signToken())
   idp.mode = 'hang'
-  await sleep(310)
+  await sleep(1_010)
   const results = await Promise.all(Array.from({ length: 5 }, () => verifier.verify(idp.signToken())))
   t.same(results.map(claims => claims.sub), Array(5).fill('auth0|alice'),
     'the refresh timed out; the known key answered')
   t.equal((await verifier.verify(idp.signToken())).sub, 'auth0|alice', 'and during the cooldown without waiting')
   t.equal(idp.jwksRequests, 2, 'one refresh attempt, shared, then the cooldown')
-  await sleep(310)
+  await sleep(1_010)
   await verifier.verify(idp.signToken())
   t.equal(idp.jwksRequests, 3, 'the next cooldown tries again')
 })
