@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import preact from '@preact/preset-vite'
 import { defineConfig, loadEnv, type Plugin } from 'vite'
 import { auth0Origin } from './src/config.js'
@@ -35,6 +36,14 @@ function contentSecurityPolicy (env: Record<string, string>): Plugin {
   }
 }
 
+/**
+ * The image's security headers, read from web/nginx.conf's `add_header` lines: `vite preview` (what
+ * `npm start` serves the SPA with) answers with exactly the same ones, so the native run behaves like the image.
+ */
+const nginxConf = readFileSync(new URL('./nginx.conf', import.meta.url), 'utf8')
+export const SECURITY_HEADERS = Object.fromEntries(
+  [...nginxConf.matchAll(/^\s*add_header ([\w-]+) "([^"]*)" always;/gm)].map(([, name, value]) => [name!, value!]))
+
 export default defineConfig(({ mode }) => {
   // One .env at the repository root serves the API and the SPA; only VITE_* keys reach the bundle.
   const env = loadEnv(mode, ROOT, 'VITE_')
@@ -43,6 +52,6 @@ export default defineConfig(({ mode }) => {
     envPrefix: 'VITE_',
     plugins: [preact(), contentSecurityPolicy(env)],
     server: { port: Number(process.env.FRONTEND_PORT ?? 3000), strictPort: true },
-    preview: { port: Number(process.env.FRONTEND_PORT ?? 3000), strictPort: true }
+    preview: { port: Number(process.env.FRONTEND_PORT ?? 3000), strictPort: true, headers: SECURITY_HEADERS }
   }
 })

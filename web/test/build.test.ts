@@ -2,7 +2,8 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import t from 'tap'
-import { build } from 'vite'
+import { build, preview } from 'vite'
+import { SECURITY_HEADERS } from '../vite.config.js'
 
 const WEB = new URL('..', import.meta.url).pathname
 
@@ -19,6 +20,7 @@ async function buildWith (env: Record<string, string>) {
   }
   const files = readdirSync(join(outDir, 'assets')).map(name => join(outDir, 'assets', name))
   return {
+    outDir,
     html: readFileSync(join(outDir, 'index.html'), 'utf8'),
     assets: files.map(file => readFileSync(file, 'utf8')).join('\n')
   }
@@ -53,4 +55,28 @@ t.test('the bundle carries the VITE_ values and none of the secrets in the envir
   t.match(csp, 'frame-src https://tenant.eu.auth0.com;')
   t.match(csp, "script-src 'self';")
   t.ok(html.indexOf('Content-Security-Policy') < html.indexOf('<script'), 'the policy comes before any script')
+})
+
+t.test('vite preview (npm start) sends the same security headers as the image\'s nginx', async t => {
+  t.same(Object.keys(SECURITY_HEADERS), [
+    'Content-Security-Policy', 'X-Frame-Options', 'X-Content-Type-Options', 'Referrer-Policy', 'Permissions-Policy'
+  ], 'all of web/nginx.conf\'s add_header lines are read')
+  const { outDir } = await buildWith(VITE)
+  const server = await preview({
+    root: WEB,
+    configFile: join(WEB, 'vite.config.ts'),
+    logLevel: 'silent',
+    build: { outDir },
+    preview: { port: 0, host: '127.0.0.1', strictPort: false }
+  })
+  t.teardown(() => server.close())
+  const base = server.resolvedUrls!.local[0]!
+  for (const path of ['', 'home', 'callback?code=a&state=b']) {
+    const res = await fetch(`${base}${path}`)
+    t.equal(res.status, 200, `/${path}`)
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) {
+      t.equal(res.headers.get(name), value, `/${path} ${name}`)
+    }
+  }
+  t.equal(SECURITY_HEADERS['Content-Security-Policy'], "frame-ancestors 'none'; base-uri 'self'; object-src 'none'")
 })
