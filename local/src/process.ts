@@ -1,26 +1,97 @@
 import type { ChildProcess } from 'node:child_process'
 import { createServer } from 'node:net'
+import type { Readable, Writable } from 'node:stream'
+
+const hasExited = (child: ChildProcess) => child.exitCode !== null || child.signalCode !== null
 
 /** Resolves once `url` answers HTTP at all (any status); rejects if `child` exits first or after `timeoutMs`. */
 export async function waitForHttp (url: string, child?: ChildProcess, timeoutMs = 30_000) {
   const deadline = Date.now() + timeoutMs
   while (Date.now() < deadline) {
-    if (child && child.exitCode !== null) throw new Error(`${url}: the process exited with ${child.exitCode} before answering`)
+    if (child && hasExited(child)) {
+      throw new Error(`${url}: the process exited with ${child.exitCode ?? child.signalCode} before answering`)
+    }
     if (await fetch(url, { signal: AbortSignal.timeout(1_000) }).then(() => true, () => false)) return
     await new Promise(resolve => setTimeout(resolve, 100))
   }
   throw new Error(`${url} did not answer within ${timeoutMs / 1000} s`)
 }
 
-/** SIGTERM, then SIGKILL after `graceMs`; resolves when the process is gone. A negative `pid` signals its process group. */
+/**
+ * SIGTERM, then SIGKILL after `graceMs`; resolves when the process is gone.
+ * A negative `pid` signals its process group.
+ */
 export async function stopChild (child: ChildProcess, graceMs = 5_000, pid = child.pid) {
-  if (child.exitCode !== null || child.signalCode !== null || pid === undefined) return
-  const exited = new Promise(resolve => child.once('exit', resolve))
+  if (hasExited(child) || pid === undefined) return
+  // 'close', not 'exit': it also waits for whoever shares the child's pipes, such as the vite that npx
+  // starts, so that the port is free once this resolves.
+  const closed = new Promise(resolve => child.once('close', resolve))
   const signal = (name: NodeJS.Signals) => { try { process.kill(pid, name) } catch {} }
   signal('SIGTERM')
   const timer = setTimeout(() => signal('SIGKILL'), graceMs)
-  await exited
+  await closed
   clearTimeout(timer)
+}
+
+export interface Watched {
+  child: ChildProcess
+  /** Resolves when the process has exited, with a report naming it and showing its last output lines. */
+  exited: Promise<string>
+}
+
+/**
+ * Passes a child's piped output through to ours and keeps its last `keep` lines, so that when it
+ * dies the runner can say which one it was and what it said last. `name` is e.g.
+ * "The API (node api/dist/server.js)".
+ */
+export function watch (name: string, child: ChildProcess, keep = 20): Watched {
+  const lines: string[] = []
+  const partial = new Map<Readable, string>()
+  const streams: Array<[Readable | null, Writable]> = [[child.stdout, process.stdout], [child.stderr, process.stderr]]
+  for (const [stream, out] of streams) {
+    stream?.on('data', (chunk: Buffer) => {
+      out.write(chunk)
+      const parts = ((partial.get(stream) ?? '') + chunk.toString()).split('\n')
+      partial.set(stream, parts.pop()!)
+      lines.push(...parts)
+      lines.splice(0, lines.length - keep)
+    })
+  }
+  const report = (code: number | null, signal: NodeJS.Signals | null) => {
+    const last = [...lines, ...[...partial.values()].filter(Boolean)].slice(-keep)
+    const how = signal ? `was killed by ${signal}` : `exited with code ${code}`
+    if (!last.length) return `${name} ${how}. It printed nothing.`
+    return `${name} ${how}. Its last lines:\n${last.map(line => line && `  ${line}`).join('\n')}`
+  }
+  const exited = new Promise<string>(resolve => {
+    child.once('exit', (code, signal) => {
+      // Let its last output arrive, but not for long: a grandchild may still hold the pipes open.
+      const done = () => { clearTimeout(timer); resolve(report(code, signal)) }
+      const timer = setTimeout(done, 500)
+      child.once('close', done)
+    })
+  })
+  return { child, exited }
+}
+
+/** Waits until `url` answers; if the watched process dies first, fails with its report instead. */
+export async function waitForReady (url: string, { child, exited }: Watched) {
+  try {
+    await waitForHttp(url, child)
+  } catch (err) {
+    if (hasExited(child)) throw new Error(await exited)
+    throw err
+  }
+}
+
+/** Why `port` cannot be listened on (`EADDRINUSE` when something already does), or null when it is free. */
+export async function portProblem (port: number): Promise<string | null> {
+  const server = createServer()
+  // No host: the dual-stack wildcard collides with a listener on any IPv4 or IPv6 address, loopback included.
+  return new Promise(resolve => {
+    server.once('error', (err: NodeJS.ErrnoException) => resolve(err.code ?? err.message))
+    server.listen(port, () => server.close(() => resolve(null)))
+  })
 }
 
 export async function freePort (): Promise<number> {

@@ -1,46 +1,113 @@
 /**
  * `npm start`: builds the API and the SPA, then runs everything on localhost. With no `.env` it
  * also starts the local Auth0 and Cognito stand-ins; with a `.env` it uses the values there (real
- * Auth0 and AWS) and starts no stand-in. Ctrl-C stops every process it started.
+ * Auth0 and AWS) and starts no stand-in. Ctrl-C or SIGTERM stops every process it started; when one
+ * of them exits on its own, it says which, shows its last lines, stops the others and exits with 1.
+ *
+ * Options (`npm start -- <options>`): `--dotenv <path>` reads that file instead of the root `.env`;
+ * `--web-dist <dir>` builds the SPA into, and serves it from, `dir` instead of web/dist;
+ * `--no-build` serves what api/dist and the SPA folder already hold (the tests build once).
  */
 import { existsSync, readFileSync } from 'node:fs'
-import { parseEnv } from 'node:util'
-import { build, DEFAULT_PORTS, localEnv, ROOT, startStack } from './stack.js'
+import { parseArgs, parseEnv } from 'node:util'
+import { envProblems } from './env-check.js'
+import { portProblem } from './process.js'
+import { build, DEFAULT_PORTS, localEnv, ROOT, type Stack, startStack } from './stack.js'
 import { USERS } from './users.js'
 
-const envFile = `${ROOT}.env`
+/** Refuses with one message and exit code 1: no stack trace, nothing started. */
+function fail (message: string): never {
+  console.error(message)
+  process.exit(1)
+}
+
+let options
+try {
+  options = parseArgs({
+    options: { dotenv: { type: 'string' }, 'web-dist': { type: 'string' }, 'no-build': { type: 'boolean' } }
+  }).values
+} catch (err) {
+  fail((err as Error).message)
+}
+
+const envName = options.dotenv ?? '.env'
+const envFile = options.dotenv ?? `${ROOT}.env`
 const real = existsSync(envFile)
+if (options.dotenv && !real) fail(`--dotenv ${envName}: no such file`)
 const env = real ? parseEnv(readFileSync(envFile, 'utf8')) as Record<string, string> : localEnv(DEFAULT_PORTS)
+
+if (real) {
+  // What the API and the build will see: the file's values over the caller's environment.
+  const problems = envProblems({ ...process.env, ...env })
+  if (problems.length) {
+    fail(`Configuration error in ${envName}: ${problems.join('; ')}. Fill them in (see .env.example and the README's ` +
+      `"Real Auth0 and Cognito"), or delete ${envName} to run the local stand-ins.`)
+  }
+}
+
 const ports = {
   ...DEFAULT_PORTS,
   api: Number(env.BACKEND_PORT || DEFAULT_PORTS.api),
   spa: Number(env.FRONTEND_PORT || DEFAULT_PORTS.spa)
 }
+const wanted: Array<[string, number]> = [['API', ports.api], ['SPA', ports.spa]]
+if (!real) wanted.unshift(['Auth0 stand-in', ports.idp], ['Cognito stand-in', ports.cognito])
+const busy: string[] = []
+for (const [name, port] of wanted) {
+  const problem = await portProblem(port)
+  if (problem === 'EADDRINUSE') {
+    busy.push(`Port ${port} (${name}) is already in use: is another \`npm start\` (or docker compose up) running?`)
+  } else if (problem) {
+    busy.push(`Port ${port} (${name}) cannot be opened: ${problem}`)
+  }
+}
+if (busy.length) fail(busy.join('\n'))
 
-console.log(real ? 'Using .env: real Auth0 and AWS, no stand-ins.' : 'No .env: using the local Auth0 and Cognito stand-ins.')
-console.log('Building the API and the SPA…')
-build(env)
-const stack = await startStack({ ports, webDist: `${ROOT}web/dist`, standIns: !real, env })
-
+// From here on, Ctrl-C and SIGTERM both stop whatever has started (during start-up: once it has).
+const signalled = new Promise<null>(resolve => {
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => resolve(null))
+})
 let stopping = false
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, () => {
-    if (stopping) return
-    stopping = true
-    console.log('\nStopping…')
-    stack.stop().then(() => process.exit(0), () => process.exit(1))
-  })
+
+const webDist = options['web-dist'] ?? `${ROOT}web/dist`
+if (real) console.log(`Using ${envName}: real Auth0 and AWS, no stand-ins.`)
+else console.log('No .env: using the local Auth0 and Cognito stand-ins.')
+if (!options['no-build']) {
+  console.log('Building the API and the SPA…')
+  try {
+    build(env, webDist)
+  } catch (err) {
+    fail((err as Error).message)
+  }
 }
 
-console.log(`
-  App          ${stack.urls.spa}
-  API          ${stack.urls.api}  (GET /health, GET /me)
-  Auth0        ${stack.urls.idp}${real ? '' : '  (local stand-in)'}
-${real
-  ? ''
-  : `  Cognito      ${env.AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER}  (cognito-local, pool ${env.COGNITO_USER_POOL_ID})
+const started = startStack({ ports, webDist, standIns: !real, env })
+started.then(stack => { if (!stopping) console.log(banner(stack.urls)) }, () => {})
+
+// Whichever comes first ends the run: a signal (null), or a process failing at start-up or exiting later (its report).
+const failure = await Promise.race([
+  signalled,
+  started.then(stack => stack.exited, (err: Error) => err.message)
+])
+stopping = true
+if (failure) console.error(`\n${failure}\nStopping the others…`)
+else console.log('\nStopping…')
+await started.then(stack => stack.stop(), () => {})
+process.exit(failure ? 1 : 0)
+
+function banner (urls: Stack['urls']) {
+  const users = USERS.map(user => `    ${user.email.padEnd(20)} ${user.password.padEnd(17)} ` +
+    (user.federated ? 'has a federated Cognito user' : 'no Cognito user yet: federated_user is null'))
+  const cognito = env.AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER
+  const standIns = `  Cognito      ${cognito}  (cognito-local, pool ${env.COGNITO_USER_POOL_ID})
 
   Demo users
-${USERS.map(u => `    ${u.email.padEnd(20)} ${u.password.padEnd(17)} ${u.federated ? 'has a federated Cognito user' : 'no Cognito user yet: federated_user is null'}`).join('\n')}
-`}
-Press Ctrl-C to stop.`)
+${users.join('\n')}
+`
+  return `
+  App          ${urls.spa}
+  API          ${urls.api}  (GET /health, GET /me)
+  Auth0        ${urls.idp}${real ? '' : '  (local stand-in)'}
+${real ? '' : standIns}
+Press Ctrl-C to stop.`
+}

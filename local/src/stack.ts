@@ -6,9 +6,8 @@
 import { spawn, spawnSync } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { startCognito } from './cognito.js'
-import { startIdp } from './idp.js'
 import { startNginx } from './nginx.js'
-import { stopChild, waitForHttp } from './process.js'
+import { stopChild, waitForReady, watch } from './process.js'
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url))
 
@@ -24,8 +23,8 @@ export function localEnv (ports: Ports): Record<string, string> {
   return {
     AUTH0_DOMAIN: idp,
     AUTH0_CLIENT_ID: 'local-spa-client',
-    AUTH0_AUDIENCE: 'https://api.example.com',
-    AUTH0_EMAIL_CLAIM: 'https://api.example.com/email',
+    AUTH0_AUDIENCE: 'https://api.local.test',
+    AUTH0_EMAIL_CLAIM: 'https://api.local.test/email',
     AWS_REGION: 'us-east-1',
     AWS_ACCESS_KEY_ID: 'local',
     AWS_SECRET_ACCESS_KEY: 'local',
@@ -38,15 +37,17 @@ export function localEnv (ports: Ports): Record<string, string> {
     FRONTEND_ORIGIN: spa,
     VITE_AUTH0_DOMAIN: idp,
     VITE_AUTH0_CLIENT_ID: 'local-spa-client',
-    VITE_AUTH0_AUDIENCE: 'https://api.example.com',
+    VITE_AUTH0_AUDIENCE: 'https://api.local.test',
     VITE_AUTH0_REDIRECT_URI: `${spa}/callback`,
     VITE_BACKEND_BASE_URL: api
   }
 }
 
 function run (command: string, args: string[], env: Record<string, string | undefined>) {
-  const result = spawnSync(command, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] })
-  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed (exit ${result.status})`)
+  const { status, signal } = spawnSync(command, args, {
+    cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit']
+  })
+  if (status !== 0) throw new Error(`${command} ${args.join(' ')} failed (${signal ?? `exit ${status}`})`)
 }
 
 /** Builds the API (api/dist) and the SPA into `webOutDir` from the VITE_ values in `env`. */
@@ -55,13 +56,21 @@ export function build (env: Record<string, string>, webOutDir = 'dist') {
   run('npx', ['--workspace', 'web', 'vite', 'build', '--logLevel', 'warn', '--outDir', webOutDir, '--emptyOutDir'], env)
 }
 
-export interface Stack { env: Record<string, string>, urls: { spa: string, api: string, idp: string }, stop: () => Promise<void> }
+export interface Stack {
+  env: Record<string, string>
+  urls: { spa: string, api: string, idp: string }
+  stop: () => Promise<void>
+  /** The report (name, exit code, last lines) of the first process to exit: before stop(), a failure. */
+  exited: Promise<string>
+}
 
 /**
  * Starts the stand-ins, the API (`node api/dist/server.js`, the image's command) and the SPA
  * (`web/dist` through web/nginx.conf when `nginx` is given, else `vite preview`). Call build() first.
  */
-export async function startStack ({ ports = DEFAULT_PORTS, webDist, serveWith = 'preview', standIns = true, env = localEnv(ports) }: {
+export async function startStack ({
+  ports = DEFAULT_PORTS, webDist, serveWith = 'preview', standIns = true, env = localEnv(ports)
+}: {
   ports?: Ports
   webDist: string
   serveWith?: 'nginx' | 'preview'
@@ -69,9 +78,12 @@ export async function startStack ({ ports = DEFAULT_PORTS, webDist, serveWith = 
   env?: Record<string, string>
 }): Promise<Stack> {
   const stops: Array<() => Promise<void>> = []
-  const stop = async () => { for (const close of stops.reverse()) await close().catch(() => {}) }
+  const exits: Array<Promise<string>> = []
+  const stop = async () => { for (const close of [...stops].reverse()) await close().catch(() => {}) }
   try {
     if (standIns) {
+      // Loaded only here: a real run needs none of oidc-provider, which warns at import on Node 20.
+      const { startIdp } = await import('./idp.js')
       const idp = await startIdp({
         port: ports.idp,
         origin: env.AUTH0_DOMAIN!,
@@ -81,32 +93,42 @@ export async function startStack ({ ports = DEFAULT_PORTS, webDist, serveWith = 
         emailClaim: env.AUTH0_EMAIL_CLAIM!
       })
       stops.push(idp.close)
-      const cognito = await startCognito({ port: ports.cognito, region: env.AWS_REGION!, userPoolId: env.COGNITO_USER_POOL_ID!, providerName: env.COGNITO_AUTH0_PROVIDER_NAME! })
+      const cognito = await startCognito({
+        port: ports.cognito,
+        region: env.AWS_REGION!,
+        userPoolId: env.COGNITO_USER_POOL_ID!,
+        providerName: env.COGNITO_AUTH0_PROVIDER_NAME!
+      })
       stops.push(cognito.close)
     }
 
-    const api = spawn(process.execPath, ['dist/server.js'], {
+    const api = watch('The API (node api/dist/server.js)', spawn(process.execPath, ['dist/server.js'], {
       cwd: `${ROOT}api`,
       // The caller's environment too: HOME and AWS_PROFILE let the SDK find real credentials.
       env: { ...process.env, ...env, LOG_LEVEL: env.LOG_LEVEL ?? 'warn' },
-      stdio: ['ignore', 'inherit', 'inherit']
-    })
-    stops.push(() => stopChild(api))
-    await waitForHttp(`http://127.0.0.1:${ports.api}/health`, api)
+      stdio: ['ignore', 'pipe', 'pipe']
+    }))
+    exits.push(api.exited)
+    stops.push(() => stopChild(api.child))
+    await waitForReady(`http://127.0.0.1:${ports.api}/health`, api)
 
     if (serveWith === 'nginx') {
       const nginx = await startNginx(webDist, ports.spa)
       stops.push(nginx.close)
     } else {
-      const preview = spawn('npx', ['--workspace', 'web', 'vite', 'preview', '--outDir', webDist, '--port', String(ports.spa), '--strictPort', '--host', '127.0.0.1'], {
+      const args = ['--workspace', 'web', 'vite', 'preview', '--outDir', webDist]
+      args.push('--port', String(ports.spa), '--strictPort', '--host', '127.0.0.1')
+      const preview = watch('The SPA server (vite preview)', spawn('npx', args, {
         cwd: ROOT,
         env: { ...process.env, ...env },
-        stdio: ['ignore', 'ignore', 'inherit'],
+        // Errors only: its banner points at 127.0.0.1, but the app is opened on localhost (see idp.ts: same-site).
+        stdio: ['ignore', 'ignore', 'pipe'],
         detached: true
-      })
+      }))
+      exits.push(preview.exited)
       // npx starts vite as a grandchild: stop the whole process group.
-      stops.push(() => stopChild(preview, 5_000, -preview.pid!))
-      await waitForHttp(`http://127.0.0.1:${ports.spa}/`, preview)
+      stops.push(() => stopChild(preview.child, 5_000, -preview.child.pid!))
+      await waitForReady(`http://127.0.0.1:${ports.spa}/`, preview)
     }
   } catch (err) {
     await stop()
@@ -115,6 +137,7 @@ export async function startStack ({ ports = DEFAULT_PORTS, webDist, serveWith = 
   return {
     env,
     urls: { spa: env.FRONTEND_ORIGIN!, api: env.BACKEND_BASE_URL!, idp: env.AUTH0_DOMAIN! },
-    stop
+    stop,
+    exited: Promise.race(exits)
   }
 }

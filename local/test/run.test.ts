@@ -1,0 +1,117 @@
+/**
+ * `npm start` run as a user runs it: a bad .env, a busy port, SIGTERM, a process that dies.
+ * Built once here, then started with --no-build (see npm-start.ts for the made-up real .env).
+ */
+import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import t, { type Test } from 'tap'
+import { portProblem } from '../src/process.js'
+import { build } from '../src/stack.js'
+import { descendant, type Env, npmStart, realEnv } from './npm-start.js'
+
+const dir = mkdtempSync(join(tmpdir(), 'npm-start-'))
+t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+const webDist = join(dir, 'web')
+build(await realEnv(), webDist)
+
+const start = (t: Test, env: Env, args = ['--web-dist', webDist, '--no-build']) => npmStart(t, dir, env, args)
+const alive = (pid: number) => { try { return process.kill(pid, 0) } catch { return false } }
+
+async function portsFree (t: Test, env: Env) {
+  for (const name of ['BACKEND_PORT', 'FRONTEND_PORT']) {
+    t.equal(await portProblem(Number(env[name])), null, `${name} is free again`)
+  }
+}
+
+t.test('a .env with placeholders and empty values: one message naming each, nothing built', async t => {
+  const notBuilt = join(dir, 'not-built')
+  const { envFile, ended } = start(t, {
+    ...await realEnv(),
+    AUTH0_DOMAIN: 'your-tenant.eu.auth0.com',
+    AUTH0_AUDIENCE: 'https://api.example.com',
+    COGNITO_USER_POOL_ID: '',
+    VITE_AUTH0_CLIENT_ID: '',
+    VITE_AUTH0_AUDIENCE: 'https://api.example.com',
+    VITE_BACKEND_BASE_URL: undefined
+  }, ['--web-dist', notBuilt])
+  const { code, stdout, stderr } = await ended
+  t.equal(code, 1)
+  t.equal(stderr, `Configuration error in ${envFile}: ` + [
+    'AUTH0_DOMAIN is still the .env.example placeholder (your-tenant.eu.auth0.com)',
+    'AUTH0_AUDIENCE is still the .env.example placeholder (https://api.example.com)',
+    'COGNITO_USER_POOL_ID is empty',
+    'VITE_AUTH0_CLIENT_ID is empty',
+    'VITE_AUTH0_AUDIENCE is still the .env.example placeholder (https://api.example.com)',
+    'VITE_BACKEND_BASE_URL is not set'
+  ].join('; ') + '. Fill them in (see .env.example and the README\'s "Real Auth0 and Cognito"), ' +
+    `or delete ${envFile} to run the local stand-ins.\n`, 'one message: no npm error, no stack trace')
+  t.notMatch(stdout, 'Building')
+  t.notOk(existsSync(notBuilt), 'nothing was built')
+})
+
+t.test('a busy port: one line naming it, nothing started', async t => {
+  const env = await realEnv()
+  const holder = createServer()
+  await new Promise<void>(resolve => holder.listen(Number(env.BACKEND_PORT), '127.0.0.1', resolve))
+  t.teardown(() => { holder.close() })
+  const { code, stdout, stderr } = await start(t, env).ended
+  t.equal(code, 1)
+  t.equal(stderr, `Port ${env.BACKEND_PORT} (API) is already in use: ` +
+    'is another `npm start` (or docker compose up) running?\n')
+  t.notMatch(stdout, 'Using')
+})
+
+t.test('SIGTERM stops everything, as Ctrl-C does, and exits 0', async t => {
+  const env = await realEnv()
+  const run = start(t, env)
+  await run.ready
+  t.equal((await fetch(`${env.BACKEND_BASE_URL}/health`)).status, 200)
+  const api = descendant(run.child, 'dist/server.js')
+  run.child.kill('SIGTERM') // npm's own pid, as a process manager would
+  const { code, stdout, stderr } = await run.ended
+  t.equal(code, 0)
+  t.match(stdout, 'Stopping…')
+  t.notMatch(stderr, 'exited')
+  t.notOk(alive(api), 'the API is gone')
+  await portsFree(t, env)
+})
+
+t.test('SIGTERM during start-up stops what has started', async t => {
+  const env = await realEnv()
+  const run = start(t, env)
+  // The API answers before the SPA server has started.
+  while (!(await fetch(`${env.BACKEND_BASE_URL}/health`).then(() => true, () => false))) {
+    await new Promise(resolve => setTimeout(resolve, 20))
+  }
+  run.child.kill('SIGTERM')
+  const { code } = await run.ended
+  t.equal(code, 0)
+  await portsFree(t, env)
+})
+
+t.test('a process that dies: named with its last lines, the others stopped, exit 1', async t => {
+  const env = await realEnv()
+  const run = start(t, env)
+  await run.ready
+  process.kill(descendant(run.child, 'dist/server.js'), 'SIGKILL')
+  const { code, stderr } = await run.ended
+  t.equal(code, 1)
+  t.match(stderr, /^The API \(node api\/dist\/server.js\) was killed by SIGKILL\. Its last lines:$/m)
+  t.match(stderr, /Its last lines:\n[\s\S]*Server listening/, 'its output, kept while it ran')
+  t.match(stderr, 'Stopping the others…')
+  await portsFree(t, env)
+})
+
+t.test('the API refusing its settings at boot: its message in one report, no stack trace', async t => {
+  const env = { ...await realEnv(), AWS_REGION: 'nowhere' }
+  const { code, stdout, stderr } = await start(t, env).ended
+  t.equal(code, 1)
+  t.match(stderr, /^The API \(node api\/dist\/server.js\) exited with code 1\. Its last lines:$/m)
+  t.match(stderr, /Its last lines:\n {2}Configuration error/)
+  t.match(stderr, /Configuration error: .*AWS_REGION/)
+  t.notMatch(stderr, /^\s+at |npm error/m)
+  t.notMatch(stdout, 'Press Ctrl-C')
+  await portsFree(t, env)
+})
