@@ -84,14 +84,20 @@ export async function waitForReady (url: string, { child, exited }: Watched) {
   }
 }
 
-/** Why `port` cannot be listened on (`EADDRINUSE` when something already does), or null when it is free. */
+/** Why `port` cannot be used on localhost (`EADDRINUSE`: something listens there), or null when it is free. */
 export async function portProblem (port: number): Promise<string | null> {
-  const server = createServer()
-  // No host: the dual-stack wildcard collides with a listener on any IPv4 or IPv6 address, loopback included.
-  return new Promise(resolve => {
-    server.once('error', (err: NodeJS.ErrnoException) => resolve(err.code ?? err.message))
-    server.listen(port, () => server.close(() => resolve(null)))
-  })
+  // Both addresses localhost may resolve to: a browser would reach whatever answers on either. A wildcard
+  // listener (0.0.0.0, ::) collides too; one on another interface (a Docker bridge) does not.
+  for (const host of ['127.0.0.1', '::1']) {
+    const problem = await new Promise<string | null>(resolve => {
+      const server = createServer()
+      server.once('error', (err: NodeJS.ErrnoException) => resolve(err.code ?? err.message))
+      server.listen(port, host, () => server.close(() => resolve(null)))
+    })
+    // EADDRNOTAVAIL: this machine has no IPv6 loopback, so nothing can listen there.
+    if (problem && problem !== 'EADDRNOTAVAIL') return problem
+  }
+  return null
 }
 
 export async function freePort (): Promise<number> {

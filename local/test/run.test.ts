@@ -51,15 +51,18 @@ t.test('a .env with placeholders and empty values: one message naming each, noth
   t.notOk(existsSync(notBuilt), 'nothing was built')
 })
 
-t.test('a busy port: one line naming it, nothing started', async t => {
+t.test('busy ports, on loopback or all interfaces: one line each, nothing started', async t => {
   const env = await realEnv()
-  const holder = createServer()
-  await new Promise<void>(resolve => holder.listen(Number(env.BACKEND_PORT), '127.0.0.1', resolve))
-  t.teardown(() => { holder.close() })
+  for (const [port, host] of [[env.BACKEND_PORT, '127.0.0.1'], [env.FRONTEND_PORT, '0.0.0.0']]) {
+    const holder = createServer()
+    await new Promise<void>(resolve => holder.listen(Number(port), host, resolve))
+    t.teardown(() => { holder.close() })
+  }
   const { code, stdout, stderr } = await start(t, env).ended
   t.equal(code, 1)
-  t.equal(stderr, `Port ${env.BACKEND_PORT} (API) is already in use: ` +
-    'is another `npm start` (or docker compose up) running?\n')
+  const cause = 'is another `npm start` (or docker compose up) running?'
+  t.equal(stderr, `Port ${env.BACKEND_PORT} (API) is already in use: ${cause}\n` +
+    `Port ${env.FRONTEND_PORT} (SPA) is already in use: ${cause}\n`)
   t.notMatch(stdout, 'Using')
 })
 
