@@ -10,7 +10,7 @@ import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { USERS } from './users.js'
-import { stopChild, waitForHttp } from './process.js'
+import { stopChild, waitForReady, watch } from './process.js'
 
 export interface CognitoOptions { port: number, host?: string, region: string, userPoolId: string, providerName: string }
 
@@ -58,15 +58,15 @@ export async function startCognito (options: CognitoOptions) {
 
   const bin = createRequire(import.meta.url).resolve('cognito-local/lib/bin/start.js')
   const host = options.host ?? '127.0.0.1'
-  const child = spawn(process.execPath, [bin], {
+  const { child, exited } = watch('cognito-local (the Cognito stand-in)', spawn(process.execPath, [bin], {
     cwd: dir,
     env: { PATH: process.env.PATH, PORT: String(options.port), HOST: host, AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE: '1' },
-    stdio: ['ignore', 'ignore', 'inherit']
-  })
+    stdio: ['ignore', 'ignore', 'pipe']
+  }))
   const endpoint = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${options.port}`
   try {
     // cognito-local answers a bare GET with 404 once it listens.
-    await waitForHttp(endpoint, child)
+    await waitForReady(endpoint, { child, exited })
   } catch (err) {
     await stopChild(child)
     rmSync(dir, { recursive: true, force: true })
@@ -74,6 +74,8 @@ export async function startCognito (options: CognitoOptions) {
   }
   return {
     endpoint,
+    /** Resolves, with a report naming it and its last lines, when the emulator exits. */
+    exited,
     async close () {
       await stopChild(child)
       rmSync(dir, { recursive: true, force: true })

@@ -100,6 +100,7 @@ export async function startStack ({
         providerName: env.COGNITO_AUTH0_PROVIDER_NAME!
       })
       stops.push(cognito.close)
+      exits.push(cognito.exited)
     }
 
     const api = watch('The API (node api/dist/server.js)', spawn(process.execPath, ['dist/server.js'], {
