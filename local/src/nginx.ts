@@ -2,7 +2,7 @@ import { spawn, spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { freePort } from './process.js'
+import { freePort, waitForHttp } from './process.js'
 
 const SERVER_BLOCK = new URL('../../web/nginx.conf', import.meta.url).pathname
 // Debian installs it in /usr/sbin, which a non-root PATH often lacks.
@@ -43,7 +43,7 @@ http {
   if (check.status !== 0) throw new Error(`nginx -t failed: ${check.error?.message ?? check.stderr}`)
   const child = spawn(NGINX, ['-p', dir, '-c', join(dir, 'nginx.conf')], { stdio: 'ignore' })
   const url = `http://127.0.0.1:${port}`
-  for (let i = 0; i < 50 && !(await fetch(url).then(() => true, () => false)); i++) await new Promise(resolve => setTimeout(resolve, 100))
+  await waitForHttp(url, child, 5_000)
   return {
     url,
     async close () {

@@ -7,7 +7,7 @@ import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import t, { type Test } from 'tap'
-import { portProblem } from '../src/process.js'
+import { portProblem, waitForHttp } from '../src/process.js'
 import { build } from '../src/stack.js'
 import { descendant, type Env, npmStart, realEnv } from './npm-start.js'
 
@@ -85,9 +85,7 @@ t.test('SIGTERM during start-up stops what has started', async t => {
   const env = await realEnv()
   const run = start(t, env)
   // The API answers before the SPA server has started.
-  while (!(await fetch(`${env.BACKEND_BASE_URL}/health`).then(() => true, () => false))) {
-    await new Promise(resolve => setTimeout(resolve, 20))
-  }
+  await waitForHttp(`${env.BACKEND_BASE_URL}/health`)
   run.child.kill('SIGTERM')
   const { code } = await run.ended
   t.equal(code, 0)

@@ -4,7 +4,7 @@
  */
 import type { Page } from 'playwright-core'
 import type { Test } from 'tap'
-import { USERS } from '../src/users.js'
+import { USERS } from '../../local/src/users.js'
 import { keepScreenshot, measureLayout, openPage } from './browser.js'
 
 const [alice, bob] = USERS as [typeof USERS[0], typeof USERS[0]]

@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import t from 'tap'
-import { DEFAULT_PORTS, localEnv, ROOT } from '../src/stack.js'
+import { DEFAULT_PORTS, localEnv, ROOT } from '../../local/src/stack.js'
 import { ARTIFACTS } from '../test/browser.js'
 import { flowTests } from '../test/flow.js'
 

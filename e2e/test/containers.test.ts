@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import t from 'tap'
 import { parse } from 'yaml'
-import { ROOT } from '../src/stack.js'
+import { ROOT } from '../../local/src/stack.js'
 
 const bin = (name: string) => `${ROOT}node_modules/.bin/${name}`
 const compose = parse(readFileSync(`${ROOT}docker-compose.yml`, 'utf8'))

@@ -5,7 +5,7 @@
 import { execFileSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import t from 'tap'
-import { ROOT } from '../src/stack.js'
+import { ROOT } from '../../local/src/stack.js'
 
 const read = (file: string) => readFileSync(`${ROOT}${file}`, 'utf8')
 const tracked = execFileSync('git', ['ls-files'], { cwd: ROOT, encoding: 'utf8' }).split('\n')

@@ -1,0 +1,6 @@
+import neostandard from 'neostandard'
+
+export default [
+  ...neostandard({ ts: true, ignores: ['coverage/**', '.tap/**', 'test/artifacts/**'] }),
+  { rules: { '@stylistic/max-len': ['error', { code: 120, ignoreUrls: true }] } }
+]
