@@ -10,13 +10,18 @@ const WEB = new URL('..', import.meta.url).pathname
 async function buildWith (env: Record<string, string>) {
   const outDir = mkdtempSync(join(tmpdir(), 'web-dist-'))
   t.teardown(() => rmSync(outDir, { recursive: true, force: true }))
+  // Vite reads VITE_ values from process.env; put back exactly what was there before.
+  const previous = Object.fromEntries(Object.keys(env).map(key => [key, process.env[key]]))
   Object.assign(process.env, env)
   try {
     await build({
       root: WEB, configFile: join(WEB, 'vite.config.ts'), logLevel: 'silent', build: { outDir, emptyOutDir: true }
     })
   } finally {
-    for (const key of Object.keys(env)) delete process.env[key]
+    for (const [key, value] of Object.entries(previous)) {
+      if (value === undefined) delete process.env[key]
+      else process.env[key] = value
+    }
   }
   const files = readdirSync(join(outDir, 'assets')).map(name => join(outDir, 'assets', name))
   return {
