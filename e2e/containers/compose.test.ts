@@ -19,11 +19,16 @@ function run (command: string, args: string[], options: SpawnSyncOptions = {}) {
 }
 
 if (!run('docker', ['info']).ok) {
-  throw new Error(`No Docker engine answers (DOCKER_HOST=${process.env.DOCKER_HOST ?? 'unset'}): this test needs one and does not start it. CI starts its own: see .ci/containers.`)
+  throw new Error(
+    `No Docker engine answers (DOCKER_HOST=${process.env.DOCKER_HOST ?? 'unset'}): ` +
+    'this test needs one and does not start it. CI starts its own: see .ci/containers.'
+  )
 }
 
 // `docker compose` (v2 plugin) where it exists, else the standalone docker-compose (Debian's 1.29).
-const [composeBin, ...composePre] = run('docker', ['compose', 'version']).ok ? ['docker', 'compose'] : ['docker-compose']
+const [composeBin, ...composePre] = run('docker', ['compose', 'version']).ok
+  ? ['docker', 'compose']
+  : ['docker-compose']
 // A developer's .env would switch the stack to real services: read an empty one instead, as on a fresh clone.
 const emptyEnvDir = mkdtempSync(join(tmpdir(), 'compose-env-'))
 writeFileSync(join(emptyEnvDir, '.env'), '')
@@ -51,9 +56,10 @@ const containers = compose('ps', '-q').out.split('\n').filter(Boolean)
 
 t.test('every service becomes healthy through its own health check', async t => {
   const deadline = Date.now() + 180_000
+  const format = '{{.Name}} {{.State.Status}} {{if .State.Health}}{{.State.Health.Status}}{{else}}no-healthcheck{{end}}'
   let states: string[] = []
   while (Date.now() < deadline) {
-    states = containers.map(id => run('docker', ['inspect', '-f', '{{.Name}} {{.State.Status}} {{if .State.Health}}{{.State.Health.Status}}{{else}}no-healthcheck{{end}}', id]).out)
+    states = containers.map(id => run('docker', ['inspect', '-f', format, id]).out)
     if (states.every(state => state.endsWith(' running healthy'))) break
     await new Promise(resolve => setTimeout(resolve, 2_000))
   }
@@ -70,4 +76,10 @@ t.test('no container runs as root', async t => {
   }
 })
 
-flowTests(t, { urls: { spa: `http://localhost:${DEFAULT_PORTS.spa}`, idp: `http://localhost:${DEFAULT_PORTS.idp}` }, env: localEnv(DEFAULT_PORTS) })
+flowTests(t, {
+  urls: {
+    spa: `http://localhost:${DEFAULT_PORTS.spa}`,
+    idp: `http://localhost:${DEFAULT_PORTS.idp}`
+  },
+  env: localEnv(DEFAULT_PORTS)
+})

@@ -29,9 +29,10 @@ t.test('hashed assets are cached for a year; a missing one is a 404, not the app
 })
 
 t.test('security headers on every answer, with no server version', async t => {
+  const csp = "frame-ancestors 'none'; base-uri 'self'; object-src 'none'"
   for (const path of ['/home', '/assets/index-abc123.js', '/assets/index-gone.js']) {
     const res = await fetch(`${nginx.url}${path}`)
-    t.equal(res.headers.get('content-security-policy'), "frame-ancestors 'none'; base-uri 'self'; object-src 'none'", path)
+    t.equal(res.headers.get('content-security-policy'), csp, path)
     t.equal(res.headers.get('x-frame-options'), 'DENY', path)
     t.equal(res.headers.get('x-content-type-options'), 'nosniff', path)
     t.equal(res.headers.get('referrer-policy'), 'strict-origin-when-cross-origin', path)

@@ -12,13 +12,26 @@ import { join } from 'node:path'
 import { USERS } from './users.js'
 import { stopChild, waitForReady, watch } from './process.js'
 
-export interface CognitoOptions { port: number, host?: string, region: string, userPoolId: string, providerName: string }
+export interface CognitoOptions {
+  port: number
+  host?: string
+  region: string
+  userPoolId: string
+  providerName: string
+}
 
 export function seedUserPool ({ region, userPoolId, providerName }: Omit<CognitoOptions, 'port'>) {
   const now = new Date('2026-01-15T09:30:00Z').toISOString()
   const users = Object.fromEntries(USERS.filter(user => user.federated).map((user, i) => {
     const username = `${providerName}_${user.sub}`
-    const identity = { userId: user.sub, providerName, providerType: 'OIDC', issuer: null, primary: true, dateCreated: Date.parse(now) }
+    const identity = {
+      userId: user.sub,
+      providerName,
+      providerType: 'OIDC',
+      issuer: null,
+      primary: true,
+      dateCreated: Date.parse(now)
+    }
     return [username, {
       Username: username,
       Password: '',
@@ -54,13 +67,19 @@ export async function startCognito (options: CognitoOptions) {
   const dir = mkdtempSync(join(tmpdir(), 'cognito-local-'))
   mkdirSync(join(dir, '.cognito', 'db'), { recursive: true })
   writeFileSync(join(dir, '.cognito', 'config.json'), JSON.stringify({ UserPoolDefaults: { UsernameAttributes: [] } }))
-  writeFileSync(join(dir, '.cognito', 'db', `${options.userPoolId}.json`), JSON.stringify(seedUserPool(options), null, 2))
+  const seedFile = join(dir, '.cognito', 'db', `${options.userPoolId}.json`)
+  writeFileSync(seedFile, JSON.stringify(seedUserPool(options), null, 2))
 
   const bin = createRequire(import.meta.url).resolve('cognito-local/lib/bin/start.js')
   const host = options.host ?? '127.0.0.1'
   const { child, exited } = watch('cognito-local (the Cognito stand-in)', spawn(process.execPath, [bin], {
     cwd: dir,
-    env: { PATH: process.env.PATH, PORT: String(options.port), HOST: host, AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE: '1' },
+    env: {
+      PATH: process.env.PATH,
+      PORT: String(options.port),
+      HOST: host,
+      AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE: '1'
+    },
     stdio: ['ignore', 'ignore', 'pipe']
   }))
   const endpoint = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${options.port}`
