@@ -73,8 +73,11 @@ t.test('no pool id given: the stack creates the pool federating Auth0, and only 
   t.match('eu-west-1_AbC123xyz', new RegExp(template.Parameters.CognitoUserPoolId.AllowedPattern))
   t.equal(template.Parameters.Auth0ClientSecret.NoEcho, true)
 
+  // The domain's condition is CreateUserPool and a prefix given (which the Rules require when creating).
+  const prefixGiven = { 'Fn::Not': [{ 'Fn::Equals': [{ Ref: 'CognitoDomainPrefix' }, ''] }] }
+  t.same(template.Conditions.CreateUserPoolDomain, { 'Fn::And': [{ Condition: 'CreateUserPool' }, prefixGiven] })
   const created = Object.entries<any>(template.Resources)
-    .filter(([, r]) => r.Condition === 'CreateUserPool')
+    .filter(([, r]) => r.Condition === 'CreateUserPool' || r.Condition === 'CreateUserPoolDomain')
     .map(([name, r]) => `${name}:${r.Type}`)
   t.same(created.sort(), [
     'Auth0IdentityProvider:AWS::Cognito::UserPoolIdentityProvider',
@@ -104,7 +107,7 @@ t.test('no pool id given: the stack creates the pool federating Auth0, and only 
   t.same(rules.RuleCondition, { 'Fn::Equals': [{ Ref: 'CognitoUserPoolId' }, ''] })
   t.equal(rules.Assertions.length, 3)
   t.match(template.Outputs.Auth0AllowedCallbackUrl, {
-    Condition: 'CreateUserPool',
+    Condition: 'CreateUserPoolDomain',
     Value: { 'Fn::Sub': /oauth2\/idpresponse$/ }
   })
 })
