@@ -9,8 +9,10 @@ const ConfigSchema = Type.Object({
   AUTH0_EMAIL_CLAIM: Type.String({ minLength: 1, default: 'email' }),
   AUTH0_JWKS_URI: Type.Optional(Type.String({ pattern: '^https?://[^/]+/' })),
   AUTH0_ALLOWED_CLIENT_IDS: Type.Optional(Type.String({ pattern: '^[\\w-]+( *, *[\\w-]+)*$' })),
-  // Read by the AWS SDK itself; listed here so that a plain-http endpoint is checked like the others.
+  // Read by the AWS SDK itself (the service's own variable, or the one for every service); listed here so
+  // that a plain-http endpoint is checked like the others.
   AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: Type.Optional(Type.String({ pattern: '^https?://[^/]+/?$' })),
+  AWS_ENDPOINT_URL: Type.Optional(Type.String({ pattern: '^https?://[^/]+/?$' })),
   AWS_REGION: Type.String({ pattern: '^[a-z]{2}(-[a-z]+)+-\\d$' }),
   COGNITO_USER_POOL_ID: Type.String({ pattern: '^[\\w-]+_[0-9a-zA-Z]+$' }),
   COGNITO_AUTH0_PROVIDER_NAME: Type.String({ minLength: 1, maxLength: 32, default: 'Auth0' }),
@@ -72,7 +74,7 @@ function endpointProblems (config: Config): string[] {
   const problems = local && !LOOPBACK.has(issuer.hostname)
     ? [`AUTH0_DOMAIN must use https unless it is on loopback: ${config.AUTH0_DOMAIN}`]
     : []
-  for (const name of ['AUTH0_JWKS_URI', 'AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER'] as const) {
+  for (const name of ['AUTH0_JWKS_URI', 'AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER', 'AWS_ENDPOINT_URL'] as const) {
     const value = config[name]
     if (!value || !value.startsWith('http:')) continue
     const host = new URL(value).hostname

@@ -116,6 +116,10 @@ t.test('plain http only for loopback and the compose stand-ins, never next to a 
       'AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER must use https with a real'
     ],
     [
+      { ...minimal, AWS_ENDPOINT_URL: 'http://127.0.0.1:9229' },
+      'AWS_ENDPOINT_URL must use https with a real'
+    ],
+    [
       { ...local, AUTH0_JWKS_URI: 'http://keys.acme.test/jwks.json' },
       'AUTH0_JWKS_URI must use https unless it is on loopback or a compose stand-in'
     ]

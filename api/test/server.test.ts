@@ -29,7 +29,11 @@ async function start (t: Test, env: Record<string, string>) {
     },
     stdio: ['ignore', 'pipe', 'ignore']
   })
-  t.after(async () => { if (child.exitCode === null) { child.kill('SIGTERM'); await once(child, 'exit') } })
+  t.after(async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return
+    child.kill('SIGTERM')
+    await once(child, 'exit')
+  })
   let output = ''
   for await (const chunk of child.stdout) {
     output += chunk

@@ -102,7 +102,7 @@ t.test('with a real .env, compose can never point the API at a stand-in: it refu
   const boot = (env: Record<string, string>) => spawnSync(process.execPath, ['--import', 'tsx', 'api/src/server.ts'], {
     cwd: ROOT,
     // 192.0.2.1 (TEST-NET-1) is nobody's address here: a server that gets past its config fails to listen and exits.
-    env: { PATH: process.env.PATH, ...apiEnv(env), HOST: '192.0.2.1', LOG_LEVEL: 'silent' },
+    env: { PATH: process.env.PATH, ...apiEnv(env), HOST: '192.0.2.1', LOG_LEVEL: 'fatal' },
     encoding: 'utf8',
     timeout: 20_000
   })
@@ -117,7 +117,8 @@ t.test('with a real .env, compose can never point the API at a stand-in: it refu
   t.notMatch(refused.stderr, /\n\s+at /, 'no stack trace')
   // The same .env with .env.example's empty lines: the real services, and the config passes.
   const real = boot({ ...realEnv, AUTH0_JWKS_URI: '', AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: '' })
-  t.equal(real.status, 1, 'it got as far as listening')
+  t.equal(real.status, 1)
+  t.match(real.stdout, /EADDRNOTAVAIL/, 'it got as far as listening')
   t.notMatch(real.stderr, /Configuration error/)
   t.same(apiEnv({ ...realEnv, AUTH0_JWKS_URI: '', AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: '' }).AUTH0_JWKS_URI, '')
 })

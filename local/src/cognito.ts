@@ -20,7 +20,7 @@ export interface CognitoOptions {
   providerName: string
 }
 
-export function seedUserPool ({ region, userPoolId, providerName }: Omit<CognitoOptions, 'port'>) {
+function seedUserPool ({ region, userPoolId, providerName }: Omit<CognitoOptions, 'port'>) {
   const now = new Date('2026-01-15T09:30:00Z').toISOString()
   const users = Object.fromEntries(USERS.filter(user => user.federated).map((user, i) => {
     const username = `${providerName}_${user.sub}`

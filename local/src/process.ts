@@ -33,7 +33,7 @@ export async function stopChild (child: ChildProcess, graceMs = 5_000, pid = chi
   clearTimeout(timer)
 }
 
-export interface Watched {
+interface Watched {
   child: ChildProcess
   /** Resolves when the process has exited, with a report naming it and showing its last output lines. */
   exited: Promise<string>

@@ -1,6 +1,6 @@
 import { useEffect } from 'preact/hooks'
 
-export const APP_NAME = 'Auth0 + Cognito POC'
+const APP_NAME = 'Auth0 + Cognito POC'
 
 /** A single-page app keeps one document: each page names itself in the tab, history and screen readers. */
 export function useTitle (page?: string) {

@@ -10,7 +10,8 @@
  *   attempt, whatever kids arrive. A flood of made-up kids thus costs the issuer one fetch per cooldown
  *   and cannot delay a real key: a key the issuer publishes is accepted within one cooldown.
  * - Refused: an unknown kid when the fresh set lacks it or while cooling down (401). When the issuer cannot be
- *   reached, the keys already known keep working; only a kid that needs the set answers 503 until the cooldown ends.
+ *   reached, the keys already known keep working (without waiting for the retries); only a kid that needs the
+ *   set answers 503 until the cooldown ends.
  * @see https://github.com/panva/jose/blob/main/docs/jwks/remote/functions/createRemoteJWKSet.md (the same model)
  */
 import { createPublicKey, type JsonWebKey } from 'node:crypto'
@@ -144,7 +145,15 @@ export function createJwtVerifier (options: JwtVerifierOptions) {
   async function keyFor (kid: string): Promise<Verify> {
     const now = Date.now()
     const stale = now - fetchedAt >= keyTtlMs
-    if ((stale || !keys.has(kid)) && (pending || now - attemptedAt >= cooldownMs)) await refresh()
+    const mayFetch = pending !== undefined || now - attemptedAt >= cooldownMs
+    const known = keys.get(kid)
+    // During an outage a known key answers at once and the retry goes on without the caller: only the
+    // first request of an outage waits for a fetch to time out.
+    if (known && stale && lastFailure) {
+      if (mayFetch) refresh().catch(() => {})
+      return known
+    }
+    if ((stale || !known) && mayFetch) await refresh()
     const verify = keys.get(kid)
     if (verify) return verify
     // The issuer could not be asked (now or during this cooldown): our outage, not the caller's fault.

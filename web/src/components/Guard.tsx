@@ -5,7 +5,7 @@ import { useTitle } from '../use-title.js'
 export type Decision = { action: 'render' } | { action: 'redirect', to: string } | { action: 'login', returnTo: string }
 
 /** Pages that need a signed-in user. */
-export const PROTECTED = new Set(['/home'])
+const PROTECTED = new Set(['/home'])
 
 /** What the router does with `path` for a visitor who is, or is not, signed in. */
 export function decide (path: string, isAuthenticated: boolean): Decision {

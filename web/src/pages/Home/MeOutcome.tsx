@@ -56,6 +56,7 @@ const NO_PROFILE = 'None yet. Cognito creates it the first time you sign in thro
 
 function Profile ({ user }: { user: FederatedUser }) {
   const enabled = user.enabled === null ? null : user.enabled ? 'enabled' : 'disabled'
-  const details = [user.status, enabled, user.created_at && `since ${user.created_at.slice(0, 10)}`].filter(Boolean)
+  const since = typeof user.created_at === 'string' && `since ${user.created_at.slice(0, 10)}`
+  const details = [user.status, enabled, since].filter(Boolean)
   return <><code>{user.username}</code>{details.length > 0 && ` (${details.join(', ')})`}</>
 }
