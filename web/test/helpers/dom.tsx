@@ -50,7 +50,10 @@ export const config: WebConfig = {
 
 export const alice = { sub: 'auth0|alice', email: 'alice@example.com', name: 'Alice Example' }
 
-/** The methods the app calls on the SDK's client, recording what the app asked for. */
+/**
+ * The methods the app calls on the SDK's client, recording what the app asked for. Why not local/'s identity
+ * provider: a component test needs any session state at once, without a browser redirect; e2e/ drives that one.
+ */
 export function fakeAuth () {
   const calls = { loginWithRedirect: [] as unknown[], logout: [] as unknown[] }
   const auth = {
