@@ -34,18 +34,20 @@ t.test('the JWKS publishes one RS256 signing key and no private part', async t =
   for (const secret of ['d', 'p', 'q', 'dp', 'dq', 'qi']) t.notOk(secret in keys[0], secret)
 })
 
+/** What auth0-spa-js sends to /authorize (Authorization Code with PKCE S256), with `extra` on top. */
+const authorizeQuery = (extra: Record<string, string> = {}) => new URLSearchParams({
+  client_id: 'spa',
+  redirect_uri: 'http://localhost:3999/callback',
+  response_type: 'code',
+  scope: 'openid',
+  state: 's',
+  code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+  code_challenge_method: 'S256',
+  ...extra
+})
+
 t.test('/authorize sends the browser to the login page, with PKCE required', async t => {
-  const query = new URLSearchParams({
-    client_id: 'spa',
-    redirect_uri: 'http://localhost:3999/callback',
-    response_type: 'code',
-    scope: 'openid profile email',
-    audience: 'https://api.example.com',
-    state: 's',
-    nonce: 'n',
-    code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
-    code_challenge_method: 'S256'
-  })
+  const query = authorizeQuery({ scope: 'openid profile email', audience: 'https://api.example.com', nonce: 'n' })
   const res = await fetch(`${origin}/authorize?${query}`, { redirect: 'manual' })
   t.equal(res.status, 303)
   t.match(res.headers.get('location'), /^\/interaction\/[\w-]+$/)
@@ -71,15 +73,7 @@ t.test('/v2/logout redirects only to a registered returnTo', async t => {
 })
 
 t.test('the login page: focus on the email, then on the password after a wrong one; an inline icon', async t => {
-  const query = new URLSearchParams({
-    client_id: 'spa',
-    redirect_uri: 'http://localhost:3999/callback',
-    response_type: 'code',
-    scope: 'openid',
-    state: 's',
-    code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
-    code_challenge_method: 'S256'
-  })
+  const query = authorizeQuery()
   const start = await fetch(`${origin}/authorize?${query}`, { redirect: 'manual' })
   const interaction = new URL(start.headers.get('location')!, origin)
   const cookie = start.headers.getSetCookie().map(c => c.split(';')[0]).join('; ')
