@@ -9,8 +9,8 @@ const REQUIRED = [
   'VITE_AUTH0_DOMAIN', 'VITE_AUTH0_CLIENT_ID', 'VITE_AUTH0_AUDIENCE', 'VITE_AUTH0_REDIRECT_URI', 'VITE_BACKEND_BASE_URL'
 ]
 // May stay empty, but a placeholder there means the .env is still half filled in (the API refuses one in
-// AUTH0_JWKS_URI). AUTH0_EMAIL_CLAIM is left out on purpose: the README's Action example uses
-// https://api.example.com/email as is.
+// AUTH0_JWKS_URI). AUTH0_EMAIL_CLAIM is left out on purpose: it names a claim, not an endpoint, and a
+// wrong one only leaves the email empty.
 const OPTIONAL = ['AUTH0_CLIENT_ID', 'AUTH0_JWKS_URI']
 const PORTS = ['BACKEND_PORT', 'FRONTEND_PORT']
 
