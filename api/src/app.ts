@@ -55,7 +55,7 @@ function handleError (err: FastifyError | HttpError, request: FastifyRequest, re
   const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 600 ? err.statusCode : 500
   const { method, url } = request
   request.log[status >= 500 ? 'error' : 'info']({ err, request: { method, url } }, 'request failed')
-  reply.code(status).headers(NOSNIFF)
+  reply.code(status)
   if (err instanceof HttpError) {
     if (err.extra.challenge) reply.header('www-authenticate', err.extra.challenge)
     if (err.extra.retryAfterSeconds) reply.header('retry-after', err.extra.retryAfterSeconds)
@@ -71,8 +71,10 @@ export function buildApp (config: Config, deps: Partial<Deps> = {}): FastifyInst
   const app = Fastify({
     logger: deps.logger ?? loggerOptions(config),
     logController: accessLog,
-    // Errors Fastify meets before routing (a malformed URL, ...): the same handler and access log as the rest.
+    // Errors Fastify meets before routing (a malformed URL, ...): the same handler and access log as the rest,
+    // and the header the onRequest hook below gives every routed request.
     frameworkErrors (err, request, reply) {
+      reply.headers(NOSNIFF)
       reply.raw.once('finish', () => accessLog.requestCompleted(null, request, reply))
       return handleError(err, request, reply)
     },

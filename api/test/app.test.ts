@@ -113,6 +113,7 @@ t.test('framework errors leave through the app\'s handler, in its vocabulary, an
     t.equal(res.statusCode, c.status, c.name)
     t.same(Object.keys(res.json()), ['error', 'message'], c.name)
     t.equal(res.json().error, c.error, c.name)
+    t.equal(res.headers['x-content-type-options'], 'nosniff', c.name)
     const completed = lines.some(line =>
       line.msg === 'request completed' && (line.res as { statusCode: number }).statusCode === c.status)
     t.ok(completed, `${c.name}: logged`)
@@ -156,4 +157,5 @@ t.test('any error gets the code of its status: 401, 403 and 429 are never bad_re
   }
   const masked = await app.inject({ url: '/fail/503' })
   t.same(masked.json(), { error: 'internal_error', message: 'Internal Server Error' }, '5xx masked')
+  t.equal(masked.headers['x-content-type-options'], 'nosniff', 'a masked 500 too')
 })
