@@ -1,5 +1,5 @@
 import type { User } from '@auth0/auth0-spa-js'
-import { useEffect, useRef, useState } from 'preact/hooks'
+import { useLayoutEffect, useRef, useState } from 'preact/hooks'
 import { callMe, type MeResult } from '../../api.js'
 import type { AuthClient } from '../../auth.js'
 import type { WebConfig } from '../../config.js'
@@ -12,8 +12,9 @@ export function Home ({ user, auth, config, onLogin }: Props) {
   useTitle('Home')
   const [call, setCall] = useState<'idle' | 'calling' | MeResult>('idle')
   const outcome = useRef<HTMLDivElement>(null)
-  // The button is disabled during the call, which drops the focus: put it on what the call produced.
-  useEffect(() => { if (typeof call === 'object') outcome.current?.focus() }, [call])
+  // The button is disabled during the call, which drops the focus: put it on what the call produced,
+  // in the same turn as the result appears (a layout effect), so nobody sees the result without the focus.
+  useLayoutEffect(() => { if (typeof call === 'object') outcome.current?.focus() }, [call])
 
   async function onCall () {
     setCall('calling')
