@@ -1,11 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { pathToFileURL } from 'node:url'
+/**
+ * The Lambda handler (src/lambda.ts) under API Gateway's two event shapes, in process and fast. The bundle
+ * `sam build` makes is proven by AWS's own tools instead: .ci/aws-tools builds it, and `npm run test:sam`
+ * runs the browser flow through `sam local start-api`.
+ */
 import t from 'tap'
 import { POOL_ID, startCognitoStub } from './fixtures/cognito-stub.js'
 import { AUDIENCE, startIdentityProvider } from './fixtures/identity-provider.js'
-import { bundleLikeSam } from './fixtures/sam.js'
 import { setEnv } from './helper.js'
 
 type Handler = (event: unknown, context: unknown) => Promise<{
@@ -18,11 +18,7 @@ type Handler = (event: unknown, context: unknown) => Promise<{
 const idp = await startIdentityProvider()
 const cognito = await startCognitoStub()
 cognito.users.add('Auth0_auth0|alice')
-const outdir = mkdtempSync(join(tmpdir(), 'sam-bundle-'))
-t.teardown(async () => {
-  await Promise.all([idp.close(), cognito.close()])
-  rmSync(outdir, { recursive: true, force: true })
-})
+t.teardown(() => Promise.all([idp.close(), cognito.close()]))
 
 // What Lambda's environment holds: the template's variables, the region and the role's credentials.
 setEnv(t, {
@@ -36,8 +32,8 @@ setEnv(t, {
   AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: cognito.endpoint,
   LOG_LEVEL: 'silent'
 })
-const bundle = await bundleLikeSam(outdir)
-const handler: Handler = (await import(pathToFileURL(bundle.file).href))[bundle.exportName]
+// Imported once the environment is set: the module builds its app from it, as in a Lambda's init phase.
+const { handler } = await import('../src/lambda.js') as unknown as { handler: Handler }
 const context = {
   awsRequestId: 'c6af9ac6-7b61-11e6-9a41-93e812345678',
   functionName: 'ApiFunction',
