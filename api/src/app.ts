@@ -15,6 +15,7 @@ import authPlugin, { requireAuth } from './plugins/auth.js'
 import cognitoPlugin from './plugins/cognito.js'
 import healthRoutes from './routes/health/index.js'
 import meRoutes from './routes/me/index.js'
+import usersRoutes from './routes/users/index.js'
 import type { CognitoClient } from './services/cognito-service.js'
 
 export interface Deps {
@@ -71,6 +72,9 @@ export function buildApp (config: Config, deps: Partial<Deps> = {}): FastifyInst
   const app = Fastify({
     logger: deps.logger ?? loggerOptions(config),
     logController: accessLog,
+    // Room for /users/:sub's longest sub (128 characters, each percent-encoded at worst): the route answers a
+    // longer one with its own 400. Beyond this, the router answers 414.
+    maxParamLength: 3 * 128,
     // Errors Fastify meets before routing (a malformed URL, ...): the same handler and access log as the rest,
     // and the header the onRequest hook below gives every routed request.
     frameworkErrors (err, request, reply) {
@@ -117,6 +121,10 @@ export function buildApp (config: Config, deps: Partial<Deps> = {}): FastifyInst
   app.register(async function protectedRoutes (scope) {
     requireAuth(scope)
     await scope.register(meRoutes, { emailClaim: config.AUTH0_EMAIL_CLAIM })
+  })
+  app.register(async function userDirectory (scope) {
+    requireAuth(scope, { permissions: ['read:users'] })
+    await scope.register(usersRoutes)
   })
 
   return app

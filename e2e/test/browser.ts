@@ -25,7 +25,7 @@ export async function openPage (
   const page = context.pages()[0] ?? await context.newPage()
   page.setDefaultTimeout(15_000)
   const console: string[] = []
-  page.on('console', message => console.push(`${message.type()}: ${message.text()}`))
+  page.on('console', message => console.push(`${message.type()}: ${message.text()} <${message.location().url}>`))
   page.on('pageerror', error => console.push(`pageerror: ${error.message}`))
   t.teardown(async () => {
     if (!t.passing()) {

@@ -33,9 +33,20 @@ export function flowTests (t: Test, { urls: { spa, idp }, env, screenshot }: Tar
     return JSON.parse(json ?? 'null')
   }
 
-  // The SPA and the stand-in both name their icon, so the browser asks for no /favicon.ico.
-  const noNotFound = (t: Test, console: string[]) =>
-    t.notMatch(console.join('\n'), /status of 404/, 'nothing the pages asked for was missing')
+  /** Looks `sub` up in /home's panel and returns what the panel says. */
+  async function lookUp (page: Page, sub: string) {
+    await page.fill('#lookup-sub', sub)
+    await page.click('button:text-is("Look up")')
+    await page.waitForSelector(`[data-testid=lookup-outcome] >> text=${JSON.stringify(sub)}`)
+    return page.textContent('[data-testid=lookup-outcome]')
+  }
+
+  // The SPA and the stand-in both name their icon, so the browser asks for no /favicon.ico. A 404 from
+  // /users/:sub is the API's answer (no profile), not something missing.
+  const noNotFound = (t: Test, console: string[]) => {
+    const assets = console.filter(line => !line.includes('/users/')).join('\n')
+    t.notMatch(assets, /status of 404/, 'nothing the pages asked for was missing')
+  }
 
   t.test('login, /home, /me with the federated user, reload, logout', async t => {
     const { page, console } = await openPage(t)
@@ -59,7 +70,8 @@ export function flowTests (t: Test, { urls: { spa, idp }, env, screenshot }: Tar
       scope: /openid/,
       iat: Number,
       exp: Number,
-      [env.AUTH0_EMAIL_CLAIM!]: alice.email
+      [env.AUTH0_EMAIL_CLAIM!]: alice.email,
+      permissions: ['read:users']
     })
 
     await page.waitForURL(`${spa}/home`)
@@ -74,6 +86,9 @@ export function flowTests (t: Test, { urls: { spa, idp }, env, screenshot }: Tar
     t.equal(me.cognito_result.federated_user.username, `Auth0_${alice.sub}`)
     t.equal(me.cognito_result.federated_user.status, 'EXTERNAL_PROVIDER')
     t.match(await page.textContent('[data-testid=federated-profile]'), `Auth0_${alice.sub} (EXTERNAL_PROVIDER`)
+    // Alice holds read:users: /users/:sub answers her, for Bob (no profile yet) and for herself.
+    t.equal(await lookUp(page, bob.sub), `${bob.sub} has no federated Cognito profile yet.`)
+    t.match(await lookUp(page, alice.sub), `Federated profile of ${alice.sub}: Auth0_${alice.sub} (EXTERNAL_PROVIDER`)
     // The README's screenshot: made here, so it always shows what the app really does. The focus
     // scrolled the page down to the result; the picture starts at the top, with the profile.
     if (screenshot) {
@@ -99,7 +114,7 @@ export function flowTests (t: Test, { urls: { spa, idp }, env, screenshot }: Tar
     noNotFound(t, console)
   })
 
-  t.test('a user who never signed in through Cognito: federated_user is null', async t => {
+  t.test('a user who never signed in through Cognito and holds no permission: null profile, no lookup', async t => {
     const { page } = await openPage(t)
     await page.goto(`${spa}/`)
     await page.click('text=Login with Auth0')
@@ -110,6 +125,8 @@ export function flowTests (t: Test, { urls: { spa, idp }, env, screenshot }: Tar
     t.equal(me.cognito_result.federated_user, null)
     t.match(await page.textContent('[data-testid=federated-profile]'), /^None yet\./, 'said in words too')
     t.equal(me.cognito_result.user_pool.id, env.COGNITO_USER_POOL_ID)
+    t.match(await lookUp(page, alice.sub), `You may not look up ${alice.sub}. The API said: This token lacks the `,
+      'Bob holds no permission: the 403, in words')
   })
 
   t.test('a wrong password stays on the login page with an error, the focus back on the password', async t => {

@@ -2,7 +2,8 @@
  * A local identity provider shaped like Auth0, built on panva's certified oidc-provider:
  * Auth0's URL layout (/authorize, /oauth/token, /v2/logout, /.well-known/jwks.json, /userinfo),
  * its issuer form (trailing slash) and its access-token shape (RS256 JWT, typ JWT, aud = [API,
- * <issuer>userinfo], azp, the email as a namespaced claim, as the README's Post-Login Action adds it).
+ * <issuer>userinfo], azp, the email as a namespaced claim, as the README's Post-Login Action adds it, and the
+ * user's `permissions`, as Auth0 adds them with RBAC's "Add Permissions in the Access Token").
  */
 import { generateKeyPairSync, randomBytes } from 'node:crypto'
 import { createServer, type Server } from 'node:http'
@@ -160,7 +161,8 @@ export function createIdp ({ origin, clientId, appOrigin, audience, emailClaim }
     },
     formats: {
       customizers: {
-        // Auth0's access token: typ JWT, aud [API, userinfo], azp, no client_id/jti, email as a namespaced claim.
+        // Auth0's access token: typ JWT, aud [API, userinfo], azp, no client_id/jti, email as a namespaced claim,
+        // permissions (a list, empty when the user has none).
         async jwt (_ctx, token, structured) {
           const payload = structured.payload as Record<string, unknown>
           const user = USERS.find(u => u.sub === payload.sub)
@@ -169,7 +171,7 @@ export function createIdp ({ origin, clientId, appOrigin, audience, emailClaim }
           payload.azp = payload.client_id
           delete payload.client_id
           delete payload.jti
-          if (user) payload[emailClaim] = user.email
+          if (user) Object.assign(payload, { [emailClaim]: user.email, permissions: user.permissions })
         }
       }
     },

@@ -97,7 +97,8 @@ process.exit(failure ? 1 : 0)
 
 function banner (urls: Stack['urls']) {
   const users = USERS.map(user => `    ${user.email.padEnd(20)} ${user.password.padEnd(17)} ` +
-    (user.federated ? 'has a federated Cognito user' : 'no Cognito user yet: federated_user is null'))
+    (user.federated ? 'has a federated Cognito user' : 'no Cognito user yet: federated_user is null') +
+    (user.permissions.length > 0 ? `; may ${user.permissions.join(', ')}` : '; no permission'))
   const cognito = env.AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER
   const standIns = `  Cognito      ${cognito}  (cognito-local, pool ${env.COGNITO_USER_POOL_ID})
 

@@ -1,6 +1,7 @@
 /**
  * Demo users of the local identity provider. Alice has signed in through Cognito before (the
  * emulator holds her federated user); Bob has not, so /me shows `federated_user: null` for him.
+ * Alice holds `read:users`, as an Auth0 role would give her; Bob holds no permission.
  */
 export interface DemoUser {
   sub: string
@@ -10,6 +11,8 @@ export interface DemoUser {
   nickname: string
   picture: string
   federated: boolean
+  /** The access token's `permissions` claim (Auth0 RBAC with "Add Permissions in the Access Token"). */
+  permissions: string[]
 }
 
 const avatar = (initial: string, color: string) => {
@@ -28,7 +31,8 @@ export const USERS: DemoUser[] = [
     name: 'Alice Example',
     nickname: 'alice',
     picture: avatar('A', '#3858e9'),
-    federated: true
+    federated: true,
+    permissions: ['read:users']
   },
   {
     sub: 'auth0|6523a1f0c0ffee0000b0b000',
@@ -37,7 +41,8 @@ export const USERS: DemoUser[] = [
     name: 'Bob Example',
     nickname: 'bob',
     picture: avatar('B', '#2f9e6e'),
-    federated: false
+    federated: false,
+    permissions: []
   }
 ]
 

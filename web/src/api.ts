@@ -1,6 +1,9 @@
-export type MeResult =
+export type ApiResult =
   | { kind: 'ok', body: unknown }
   | { kind: 'login-required', reason: string }
+  /** 403: signed in, but this token may not do this (a permission it lacks, ...): the API's message says why. */
+  | { kind: 'forbidden', message: string }
+  | { kind: 'not-found', message: string }
   | { kind: 'unavailable', status: number, error: string, message: string }
   | { kind: 'network', message: string }
   | { kind: 'failed', status: number, message: string }
@@ -11,14 +14,15 @@ const LOGIN_ERRORS = new Set([
 ])
 
 /**
- * Calls the API's `/me` with the access token and sorts every outcome into one the page can show.
- * Never throws.
+ * GETs `path` (e.g. `/me`) from the API with the access token and sorts every outcome into one the page can
+ * show. Never throws.
  */
-export async function callMe ({ getToken, baseUrl, fetchFn = fetch }: {
+export async function callApi ({ getToken, baseUrl, path, fetchFn = fetch }: {
   getToken: () => Promise<string | undefined>
   baseUrl: string
+  path: string
   fetchFn?: typeof fetch
-}): Promise<MeResult> {
+}): Promise<ApiResult> {
   let token: string | undefined
   try {
     token = await getToken()
@@ -31,7 +35,7 @@ export async function callMe ({ getToken, baseUrl, fetchFn = fetch }: {
 
   let res: Response
   try {
-    res = await fetchFn(`${baseUrl}/me`, { headers: { authorization: `Bearer ${token}` } })
+    res = await fetchFn(`${baseUrl}${path}`, { headers: { authorization: `Bearer ${token}` } })
   } catch {
     return { kind: 'network', message: `The API at ${baseUrl} cannot be reached. Is it running?` }
   }
@@ -41,6 +45,8 @@ export async function callMe ({ getToken, baseUrl, fetchFn = fetch }: {
   const { error, message } = (body ?? {}) as { error?: unknown, message?: unknown }
   const text = typeof message === 'string' ? message : `HTTP ${res.status}`
   if (res.status === 401) return { kind: 'login-required', reason: 'api_rejected_token' }
+  if (res.status === 403) return { kind: 'forbidden', message: text }
+  if (res.status === 404) return { kind: 'not-found', message: text }
   // 502/503: Cognito (or Auth0's JWKS) failing behind the API; the API's short message says which.
   if (res.status === 502 || res.status === 503) {
     const code = typeof error === 'string' ? error : 'unavailable'

@@ -9,8 +9,10 @@ installDom(t)
 /** A real HTTP API on loopback: the page's fetch, headers and JSON parsing all run for real. */
 let answer: { status: number, body: unknown } = { status: 200, body: {} }
 const authorizations: Array<string | undefined> = []
+const paths: string[] = []
 const api = createServer((req, res) => {
   authorizations.push(req.headers.authorization)
+  paths.push(req.url ?? '')
   res.writeHead(answer.status, { 'content-type': 'application/json' }).end(JSON.stringify(answer.body))
 })
 await new Promise<void>(resolve => api.listen(0, '127.0.0.1', resolve))
@@ -96,4 +98,38 @@ t.test('the API cannot be reached', async t => {
   const { view, outcome } = await callMe(t, { status: 200, body: {} }, deadUrl)
   t.equal(view.getByRole('alert').textContent, `The API at ${deadUrl} cannot be reached. Is it running?`)
   t.ok(document.activeElement === outcome, 'focus moved to the error')
+})
+
+/** Opens /home, looks `sub` up, and waits for what the panel shows. */
+async function lookUp (t: Test, reply: typeof answer, sub: string) {
+  answer = reply
+  const view = renderApp(t, { path: '/home', session: signedIn, auth: fakeAuth().auth, backendBaseUrl: apiUrl })
+  const panel = within(view.getByRole('region', { name: 'Look up a user' }))
+  fireEvent.input(panel.getByLabelText('Auth0 user id'), { target: { value: ` ${sub} ` } })
+  fireEvent.click(panel.getByRole('button', { name: 'Look up' }))
+  return { view, outcome: await view.findByTestId('lookup-outcome') }
+}
+
+t.test('look up a user: the sub, trimmed and encoded, in the path; their profile; focus on it', async t => {
+  paths.length = 0
+  const { outcome } = await lookUp(t, { status: 200, body: federated }, alice.sub)
+  t.same(paths, [`/users/${encodeURIComponent(alice.sub)}`])
+  t.equal(outcome.textContent, `Federated profile of ${alice.sub}: Auth0_${alice.sub} (EXTERNAL_PROVIDER, enabled, ` +
+    'since 2024-05-01)')
+  t.ok(document.activeElement === outcome, 'focus moved to the result')
+})
+
+t.test('look up a user with no profile: says so (404)', async t => {
+  const reply = { status: 404, body: { error: 'not_found', message: 'Cognito has no federated profile for this user' } }
+  const { outcome } = await lookUp(t, reply, 'auth0|bob')
+  t.equal(outcome.textContent, 'auth0|bob has no federated Cognito profile yet.')
+})
+
+t.test('look up a user without read:users: a clear alert from the 403', async t => {
+  const body = { error: 'insufficient_scope', message: 'This token lacks the permission read:users' }
+  const reply = { status: 403, body }
+  const { view, outcome } = await lookUp(t, reply, 'auth0|alice')
+  t.equal(view.getByRole('alert').textContent, 'You may not look up auth0|alice. The API said: This token lacks the ' +
+    'permission read:users. An Auth0 role that holds read:users would let you.')
+  t.ok(document.activeElement === outcome, 'focus moved to the alert')
 })

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
+import { HttpError } from '../errors.js'
 import {
   AUTH_ERRORS, AuthError, createJwtVerifier, type Claims, type JwtVerifierOptions
 } from '../services/jwt-verifier.js'
@@ -49,19 +50,42 @@ export default fp(async function auth (fastify: FastifyInstance, { allowedClient
 const isMachineToken = (claims: Claims) => claims.gty === 'client-credentials' || claims.sub.endsWith('@clients')
 
 /**
- * Makes every route registered on `scope` require a valid token, and (unless `machines` is set) one that
- * speaks for a person: machine-to-machine tokens get 403. Auth runs at preHandler (the owner's design),
- * which comes after schema validation; attaching validation errors and raising them after auth keeps
- * anonymous callers from learning a route's schema from a 400. Answers are never cached.
+ * What the token may do: Auth0's `permissions` claim (RBAC with "Add Permissions in the Access Token"), or,
+ * when that claim is absent, the space-separated `scope`. Matched exactly, never by prefix or pattern.
  */
-export function requireAuth (scope: FastifyInstance, { machines = false } = {}) {
+function permissionsOf (claims: Claims): string[] {
+  if (Array.isArray(claims.permissions)) return claims.permissions.filter(p => typeof p === 'string')
+  return typeof claims.scope === 'string' ? claims.scope.split(' ').filter(Boolean) : []
+}
+
+interface RequireAuthOptions {
+  /** Let machine-to-machine tokens in (default: routes are for people; machines get 403). */
+  machines?: boolean
+  /** Permissions the token must hold, all of them: otherwise 403 insufficient_scope (RFC 6750 §3.1). */
+  permissions?: string[]
+}
+
+/**
+ * Makes every route registered on `scope` require a valid token (401 otherwise), one that speaks for a person
+ * (unless `machines` is set) and holds every permission asked for (403 otherwise). Auth runs at preHandler
+ * (the owner's design), which comes after schema validation; attaching validation errors and raising them after
+ * auth keeps anonymous callers from learning a route's schema from a 400. Answers are never cached.
+ */
+export function requireAuth (scope: FastifyInstance, { machines = false, permissions = [] }: RequireAuthOptions = {}) {
   scope.addHook('onRoute', route => { route.attachValidation = true })
   scope.addHook('onRequest', async (request, reply) => { reply.header('cache-control', 'no-store') })
   scope.addHook('preHandler', scope.authenticate)
   scope.addHook('preHandler', async request => {
-    if (!machines && isMachineToken(request.user!)) {
+    const claims = request.user!
+    if (!machines && isMachineToken(claims)) {
       const message = 'This route is for users, not machine-to-machine tokens'
       throw new AuthError(AUTH_ERRORS.FORBIDDEN, 'MACHINE_TOKEN', { message })
+    }
+    const held = permissionsOf(claims)
+    const missing = permissions.filter(permission => !held.includes(permission))
+    if (missing.length > 0) {
+      throw new HttpError(403, 'insufficient_scope', `This token lacks the permission ${missing.join(', ')}`,
+        { challenge: `Bearer error="insufficient_scope", scope="${permissions.join(' ')}"` })
     }
     if (request.validationError) throw request.validationError
   })

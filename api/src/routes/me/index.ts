@@ -1,8 +1,8 @@
 import type { UserPoolType } from '@aws-sdk/client-cognito-identity-provider'
 import type { FastifyInstance } from 'fastify'
 import type { Static } from 'typebox'
-import { ErrorSchema, MeSchema, type FederatedUserSchema, type UserPoolSchema } from '../../schemas/index.js'
-import type { FederatedUser } from '../../services/cognito-service.js'
+import { ErrorSchema, MeSchema, type UserPoolSchema } from '../../schemas/index.js'
+import { federatedUserJson } from '../federated-user.js'
 
 /** `/me`: who the token says the caller is, and what Cognito knows of them. Needs `requireAuth` on its scope. */
 export default async function meRoutes (fastify: FastifyInstance, { emailClaim }: { emailClaim: string }) {
@@ -26,17 +26,5 @@ function userPoolJson (pool: UserPoolType): Static<typeof UserPoolSchema> {
     name: pool.Name ?? null,
     arn: pool.Arn ?? null,
     estimated_users: pool.EstimatedNumberOfUsers ?? null
-  }
-}
-
-function federatedUserJson (user: FederatedUser): Static<typeof FederatedUserSchema> {
-  return {
-    username: user.Username ?? '',
-    status: user.UserStatus ?? null,
-    enabled: user.Enabled ?? null,
-    created_at: user.UserCreateDate?.toISOString() ?? null,
-    updated_at: user.UserLastModifiedDate?.toISOString() ?? null,
-    attributes: Object.fromEntries((user.UserAttributes ?? []).flatMap(({ Name, Value }) =>
-      Name && Value !== undefined ? [[Name, Value]] : []))
   }
 }

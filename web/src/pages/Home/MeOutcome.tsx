@@ -1,4 +1,4 @@
-import type { MeResult } from '../../api.js'
+import type { ApiResult } from '../../api.js'
 
 /** The API's /me body (api/src/schemas): read defensively, since any API can be configured here. */
 interface MeBody {
@@ -7,12 +7,22 @@ interface MeBody {
     federated_user?: FederatedUser | null
   }
 }
-interface FederatedUser { username: string, status: string | null, enabled: boolean | null, created_at: string | null }
+export interface FederatedUser {
+  username: string
+  status: string | null
+  enabled: boolean | null
+  created_at: string | null
+}
 
-export function MeOutcome ({ result, onLogin }: { result: MeResult, onLogin: () => void }) {
+export function MeOutcome ({ result, onLogin }: { result: ApiResult, onLogin: () => void }) {
+  return result.kind === 'ok' ? <MeSummary body={result.body} /> : <ApiProblem result={result} onLogin={onLogin} />
+}
+
+type Problem = Exclude<ApiResult, { kind: 'ok' }>
+
+/** Why a call produced no answer to show, and what the person can do about it. */
+export function ApiProblem ({ result, onLogin }: { result: Problem, onLogin: () => void }) {
   switch (result.kind) {
-    case 'ok':
-      return <MeSummary body={result.body} />
     case 'login-required':
       return (
         <div role='alert'>
@@ -20,6 +30,10 @@ export function MeOutcome ({ result, onLogin }: { result: MeResult, onLogin: () 
           <button type='button' onClick={onLogin}>Log in again</button>
         </div>
       )
+    case 'forbidden':
+      return <p role='alert'>The API refused this call for your account (403): {result.message}.</p>
+    case 'not-found':
+      return <p role='alert'>The API found nothing here (404): {result.message}.</p>
     case 'unavailable':
       return (
         <p role='alert'>The API answered {result.status} ({result.error}): {result.message}. Try again in a moment.</p>
@@ -54,7 +68,7 @@ function MeSummary ({ body }: { body: unknown }) {
 const NO_PROFILE = 'None yet. Cognito creates it the first time you sign in through Cognito with its Auth0 ' +
   'provider. This app signs you in with Auth0 directly, so until then the pool has no profile for you.'
 
-function Profile ({ user }: { user: FederatedUser }) {
+export function Profile ({ user }: { user: FederatedUser }) {
   const enabled = user.enabled === null ? null : user.enabled ? 'enabled' : 'disabled'
   const since = typeof user.created_at === 'string' && `since ${user.created_at.slice(0, 10)}`
   const details = [user.status, enabled, since].filter(Boolean)

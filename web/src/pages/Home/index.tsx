@@ -1,24 +1,28 @@
 import type { User } from '@auth0/auth0-spa-js'
 import { useLayoutEffect, useRef, useState } from 'preact/hooks'
-import { callMe, type MeResult } from '../../api.js'
+import { callApi, type ApiResult } from '../../api.js'
 import type { AuthClient } from '../../auth.js'
 import type { WebConfig } from '../../config.js'
 import { useTitle } from '../../use-title.js'
 import { MeOutcome } from './MeOutcome.js'
+import { UserLookup } from './UserLookup.js'
 
 interface Props { user: User | undefined, auth: AuthClient, config: WebConfig, onLogin: () => void }
 
 export function Home ({ user, auth, config, onLogin }: Props) {
   useTitle('Home')
-  const [call, setCall] = useState<'idle' | 'calling' | MeResult>('idle')
+  const [call, setCall] = useState<'idle' | 'calling' | ApiResult>('idle')
   const outcome = useRef<HTMLDivElement>(null)
   // The button is disabled during the call, which drops the focus: put it on what the call produced,
   // in the same turn as the result appears (a layout effect), so nobody sees the result without the focus.
   useLayoutEffect(() => { if (typeof call === 'object') outcome.current?.focus() }, [call])
 
+  const get = (path: string) =>
+    callApi({ getToken: () => auth.getTokenSilently(), baseUrl: config.backendBaseUrl, path })
+
   async function onCall () {
     setCall('calling')
-    setCall(await callMe({ getToken: () => auth.getTokenSilently(), baseUrl: config.backendBaseUrl }))
+    setCall(await get('/me'))
   }
 
   return (
@@ -46,6 +50,7 @@ export function Home ({ user, auth, config, onLogin }: Props) {
           <MeOutcome result={call} onLogin={onLogin} />
         </div>
       )}
+      <UserLookup get={get} onLogin={onLogin} />
     </section>
   )
 }

@@ -1,0 +1,65 @@
+import { useLayoutEffect, useRef, useState } from 'preact/hooks'
+import type { ApiResult } from '../../api.js'
+import { ApiProblem, Profile, type FederatedUser } from './MeOutcome.js'
+
+interface Props {
+  /** GETs a path from the API with the user's access token. */
+  get: (path: string) => Promise<ApiResult>
+  onLogin: () => void
+}
+
+/** `/users/:sub`: another user's federated Cognito profile, for those whose token holds `read:users`. */
+export function UserLookup ({ get, onLogin }: Props) {
+  const [sub, setSub] = useState('')
+  const [lookup, setLookup] = useState<'idle' | 'calling' | { sub: string, result: ApiResult }>('idle')
+  const outcome = useRef<HTMLDivElement>(null)
+  // As for /me: the disabled button drops the focus, so it goes to what the lookup produced.
+  useLayoutEffect(() => { if (typeof lookup === 'object') outcome.current?.focus() }, [lookup])
+
+  async function onSubmit (event: Event) {
+    event.preventDefault()
+    const wanted = sub.trim()
+    setLookup('calling')
+    setLookup({ sub: wanted, result: await get(`/users/${encodeURIComponent(wanted)}`) })
+  }
+
+  return (
+    <section aria-labelledby='lookup-title'>
+      <h2 id='lookup-title'>Look up a user</h2>
+      <p>Another user's federated Cognito profile, by Auth0 user id. Only tokens with the <code>read:users</code>{' '}
+        permission may.
+      </p>
+      <form onSubmit={onSubmit}>
+        <label for='lookup-sub'>Auth0 user id</label>{' '}
+        <input
+          id='lookup-sub' name='sub' required autocomplete='off' spellcheck={false} placeholder='auth0|…'
+          value={sub} onInput={event => setSub(event.currentTarget.value)}
+        />{' '}
+        <button type='submit' disabled={lookup === 'calling'}>Look up</button>
+      </form>
+      {typeof lookup === 'object' && (
+        <div class='outcome' tabIndex={-1} ref={outcome} data-testid='lookup-outcome'>
+          <LookupOutcome {...lookup} onLogin={onLogin} />
+        </div>
+      )}
+    </section>
+  )
+}
+
+function LookupOutcome ({ sub, result, onLogin }: { sub: string, result: ApiResult, onLogin: () => void }) {
+  switch (result.kind) {
+    case 'ok':
+      return <p>Federated profile of <code>{sub}</code>: <Profile user={result.body as FederatedUser} /></p>
+    case 'not-found':
+      return <p><code>{sub}</code> has no federated Cognito profile yet.</p>
+    case 'forbidden':
+      return (
+        <p role='alert'>
+          You may not look up <code>{sub}</code>. The API said: {result.message}. An Auth0 role that
+          holds <code>read:users</code> would let you.
+        </p>
+      )
+    default:
+      return <ApiProblem result={result} onLogin={onLogin} />
+  }
+}
