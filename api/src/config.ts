@@ -1,4 +1,3 @@
-import { envSchema } from 'env-schema'
 import { Type, type Static } from 'typebox'
 
 const NonEmpty = (description: string) => Type.String({ minLength: 1, description })
@@ -37,16 +36,70 @@ export class ConfigError extends Error {
  */
 export function loadConfig (env: Record<string, string | undefined> = process.env): Config {
   const data = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''))
-  let config: Config
-  try {
-    config = envSchema<Config>({ schema: ConfigSchema, data, env: false })
-  } catch (err) {
-    const problems = (err as { errors?: AjvError[] }).errors ?? []
-    throw new ConfigError([...problems.map(describe), ...placeholders(data)].join('; ') || (err as Error).message)
+  const required = new Set<string>(ConfigSchema.required)
+  const config: Record<string, unknown> = {}
+  const missing: string[] = []
+  const invalid: string[] = []
+  for (const [name, schema] of Object.entries(ConfigSchema.properties) as Array<[string, Keywords]>) {
+    const given = data[name] ?? schema.default
+    if (given === undefined) {
+      if (required.has(name)) missing.push(`${name} is not set`)
+      continue
+    }
+    const { value, problems } = check(schema, given)
+    config[name] = value
+    invalid.push(...problems.map(problem => `${name} ${problem}`))
   }
-  const problems = [...placeholders(config), ...endpointProblems(config)]
+  if (missing.length || invalid.length) {
+    throw new ConfigError([...missing, ...invalid, ...placeholders(data)].join('; '))
+  }
+  const problems = [...placeholders(config), ...endpointProblems(config as Config)]
   if (problems.length) throw new ConfigError(problems.join('; '))
-  return config
+  return config as Config
+}
+
+/** The JSON Schema keywords ConfigSchema uses. */
+interface Keywords {
+  type?: string
+  default?: unknown
+  const?: unknown
+  anyOf?: Keywords[]
+  minLength?: number
+  maxLength?: number
+  pattern?: string
+  minimum?: number
+  maximum?: number
+}
+
+/**
+ * One value against its schema, in ajv's words and with its type coercion (a numeric string becomes a number):
+ * what env-schema answered, without compiling ajv validators, which cost every Lambda cold start ~100 ms.
+ */
+function check (schema: Keywords, given: unknown): { value: unknown, problems: string[] } {
+  if (schema.anyOf) {
+    const branches = schema.anyOf.map(branch => check(branch, given))
+    return branches.find(({ problems }) => problems.length === 0) ??
+      { value: given, problems: [...branches.flatMap(({ problems }) => problems), 'must match a schema in anyOf'] }
+  }
+  const numeric = schema.type === 'integer' && typeof given === 'string' && given !== '' && !isNaN(Number(given))
+  const value = numeric ? Number(given) : given
+  if (schema.type === 'integer' && !Number.isInteger(value)) return { value, problems: ['must be integer'] }
+  if (schema.type === 'string' && typeof value !== 'string') return { value, problems: ['must be string'] }
+  const problems: string[] = []
+  const { maximum, minimum, maxLength, minLength, pattern } = schema
+  if (maximum !== undefined && (value as number) > maximum) problems.push(`must be <= ${maximum}`)
+  if (minimum !== undefined && (value as number) < minimum) problems.push(`must be >= ${minimum}`)
+  if (maxLength !== undefined && (value as string).length > maxLength) {
+    problems.push(`must NOT have more than ${maxLength} characters`)
+  }
+  if (minLength !== undefined && (value as string).length < minLength) {
+    problems.push(`must NOT have fewer than ${minLength} characters`)
+  }
+  if (pattern !== undefined && !new RegExp(pattern, 'u').test(value as string)) {
+    problems.push(`must match pattern "${pattern}"`)
+  }
+  if ('const' in schema && value !== schema.const) problems.push('must be equal to constant')
+  return { value, problems }
 }
 
 /** .env.example's sample values (`your-tenant.eu.auth0.com`, `https://api.example.com`), RFC 2606 example domains. */
@@ -89,13 +142,6 @@ function endpointProblems (config: Config): string[] {
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]'])
 /** The stand-ins' service names in docker-compose.yml. */
 const STAND_INS = new Set(['idp', 'cognito'])
-
-interface AjvError { keyword: string, instancePath: string, message?: string, params: Record<string, unknown> }
-
-function describe ({ keyword, instancePath, message, params }: AjvError): string {
-  if (keyword === 'required') return `${String(params.missingProperty)} is not set`
-  return `${instancePath.slice(1)} ${message ?? 'is invalid'}`
-}
 
 /** The entry points' way to fail at boot: one line naming every variable at fault, no stack trace. */
 export function loadConfigOrExit (env = process.env): Config {

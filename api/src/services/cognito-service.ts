@@ -1,13 +1,17 @@
-import {
-  AdminGetUserCommand,
+import type {
+  AdminGetUserCommandOutput,
+  AttributeType,
   CognitoIdentityProviderClient,
-  DescribeUserPoolCommand,
-  type AdminGetUserCommandOutput,
-  type AttributeType,
-  type UserPoolType
+  UserPoolType
 } from '@aws-sdk/client-cognito-identity-provider'
-import { NodeHttpHandler } from '@smithy/node-http-handler'
 import { HttpError } from '../errors.js'
+
+/**
+ * The SDK is loaded by the first call to Cognito (the first /me), not when the app is built: it is most of
+ * the Lambda bundle, and every cold start, /health included, would pay for loading it. The bundle keeps it in
+ * a chunk of its own (esbuild's splitting, template.yaml).
+ */
+const loadSdk = () => import('@aws-sdk/client-cognito-identity-provider')
 
 const COGNITO_ERRORS = {
   /** Cognito refused for rate: the caller may retry shortly. */
@@ -32,11 +36,26 @@ class CognitoError extends HttpError {
 const THROTTLING = new Set(['TooManyRequestsException', 'ThrottlingException'])
 
 /**
- * One SDK client per process. Region comes from config; credentials and the endpoint come from
- * the SDK's own chain (env keys, session token, Lambda role, AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER).
- * Short timeouts and two attempts keep a hanging Cognito from hanging the API.
+ * One SDK client per process, made by its first `send` (see loadSdk). Region comes from config; credentials
+ * and the endpoint come from the SDK's own chain (env keys, session token, Lambda role,
+ * AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER). Short timeouts and two attempts keep a hanging Cognito from
+ * hanging the API.
  */
 export function createCognitoClient (region: string) {
+  let client: Promise<CognitoIdentityProviderClient> | undefined
+  const send = async (command: Parameters<CognitoClient['send']>[0]) => {
+    client ??= connect(region)
+    return (await client).send(command)
+  }
+  return {
+    send: send as CognitoClient['send'],
+    destroy: () => { client?.then(sdkClient => sdkClient.destroy(), () => {}) }
+  }
+}
+
+async function connect (region: string) {
+  const [{ CognitoIdentityProviderClient }, { NodeHttpHandler }] =
+    await Promise.all([loadSdk(), import('@smithy/node-http-handler')])
   return new CognitoIdentityProviderClient({
     region,
     maxAttempts: 2,
@@ -73,6 +92,7 @@ export function createCognitoService ({ client, userPoolId, providerName, poolTt
   let pool: { value: Promise<UserPoolType>, expiresAt: number } | undefined
 
   async function fetchPool (): Promise<UserPoolType> {
+    const { DescribeUserPoolCommand } = await loadSdk()
     const { UserPool } = await call(() => client.send(new DescribeUserPoolCommand({ UserPoolId: userPoolId })))
     return UserPool ?? { Id: userPoolId }
   }
@@ -95,6 +115,7 @@ export function createCognitoService ({ client, userPoolId, providerName, poolTt
    */
   async function findFederatedUser (sub: string): Promise<FederatedUser | null> {
     const username = `${providerName}_${sub}`
+    const { AdminGetUserCommand } = await loadSdk()
     let user: AdminGetUserCommandOutput
     try {
       user = await call(() => client.send(new AdminGetUserCommand({ UserPoolId: userPoolId, Username: username })))
