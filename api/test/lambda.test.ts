@@ -96,6 +96,7 @@ for (const [name, event] of [['HTTP API (v2)', httpApiEvent], ['REST API (v1)', 
     const health = await handler(event('/health'), context)
     t.equal(health.statusCode, 200)
     t.same(JSON.parse(health.body), { status: 'ok' })
+    t.notOk('connection' in health.headers, 'no hop-by-hop connection header (sam local would pass it on)')
 
     const token = idp.signToken({ 'https://api.example.test/email': 'x' })
     const me = await handler(event('/me', { authorization: `Bearer ${token}` }), context)
