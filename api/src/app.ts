@@ -74,7 +74,7 @@ export function buildApp (config: Config, deps: Partial<Deps> = {}): FastifyInst
     logController: accessLog,
     // Room for /users/:sub's longest sub (128 characters, each percent-encoded at worst): the route answers a
     // longer one with its own 400. Beyond this, the router answers 414.
-    maxParamLength: 3 * 128,
+    routerOptions: { maxParamLength: 3 * 128 },
     // Errors Fastify meets before routing (a malformed URL, ...): the same handler and access log as the rest,
     // and the header the onRequest hook below gives every routed request.
     frameworkErrors (err, request, reply) {

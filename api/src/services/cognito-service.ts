@@ -11,7 +11,16 @@ import { HttpError } from '../errors.js'
  * the Lambda bundle, and every cold start, /health included, would pay for loading it. The bundle keeps it in
  * a chunk of its own (esbuild's splitting, template.yaml).
  */
-const loadSdk = () => import('@aws-sdk/client-cognito-identity-provider')
+const loadSdk = () => importCommonJs(import('@aws-sdk/client-cognito-identity-provider'))
+
+/**
+ * A CommonJS package's exports from a dynamic import. Node gives them by name and as `default`; esbuild's chunk
+ * for such a package (the Lambda bundle) gives only `default`, so its named exports are undefined there.
+ */
+async function importCommonJs<T extends object> (module: Promise<T>): Promise<T> {
+  const namespace = await module
+  return (namespace as { default?: T }).default ?? namespace
+}
 
 const COGNITO_ERRORS = {
   /** Cognito refused for rate: the caller may retry shortly. */
@@ -55,7 +64,7 @@ export function createCognitoClient (region: string) {
 
 async function connect (region: string) {
   const [{ CognitoIdentityProviderClient }, { NodeHttpHandler }] =
-    await Promise.all([loadSdk(), import('@smithy/node-http-handler')])
+    await Promise.all([loadSdk(), importCommonJs(import('@smithy/node-http-handler'))])
   return new CognitoIdentityProviderClient({
     region,
     maxAttempts: 2,
