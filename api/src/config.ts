@@ -18,6 +18,11 @@ const ConfigSchema = Type.Object({
   HOST: Type.String({ minLength: 1, default: '127.0.0.1' }),
   BACKEND_PORT: Type.Integer({ minimum: 1, maximum: 65535, default: 8000 }),
   FRONTEND_ORIGIN: Type.String({ pattern: '^https?://[^/]+$', default: 'http://localhost:3000' }),
+  // DPoP (RFC 9449): `allowed` verifies proofs for bound tokens and still takes unbound Bearer tokens.
+  DPOP_MODE: Type.Union([Type.Literal('allowed'), Type.Literal('required'), Type.Literal('disabled')],
+    { default: 'allowed' }),
+  // The API's URL as clients call it (scheme, host, optional base path): DPoP proofs name it in `htu`.
+  API_PUBLIC_URL: Type.Optional(Type.String({ pattern: '^https?://[^/?#]+(/[^?#]*)?$' })),
   LOG_LEVEL: Type.Union([
     Type.Literal('fatal'), Type.Literal('error'), Type.Literal('warn'), Type.Literal('info'),
     Type.Literal('debug'), Type.Literal('trace'), Type.Literal('silent')
@@ -127,6 +132,12 @@ function endpointProblems (config: Config): string[] {
   const problems = local && !LOOPBACK.has(issuer.hostname)
     ? [`AUTH0_DOMAIN must use https unless it is on loopback: ${config.AUTH0_DOMAIN}`]
     : []
+  const api = config.API_PUBLIC_URL
+  if (api && !URL.canParse(api)) problems.push(`API_PUBLIC_URL is not a URL: ${api}`)
+  // The API's own address, whatever AUTH0_DOMAIN is: http only where no one stands between browser and API.
+  else if (api?.startsWith('http:') && !LOOPBACK.has(new URL(api).hostname)) {
+    problems.push(`API_PUBLIC_URL must use https unless it is on loopback: ${api}`)
+  }
   for (const name of ['AUTH0_JWKS_URI', 'AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER', 'AWS_ENDPOINT_URL'] as const) {
     const value = config[name]
     if (!value || !value.startsWith('http:')) continue

@@ -18,6 +18,7 @@ t.test('defaults fill what is optional; other env vars are ignored', async t => 
     HOST: '127.0.0.1',
     BACKEND_PORT: 8000,
     FRONTEND_ORIGIN: 'http://localhost:3000',
+    DPOP_MODE: 'allowed',
     LOG_LEVEL: 'info'
   })
 })
@@ -136,6 +137,39 @@ t.test('plain http only for loopback and the compose stand-ins, never next to a 
   t.throws(() => loadConfig(both),
     { message: /^AUTH0_JWKS_URI .*; AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER / }, 'both named at once')
 })
+
+t.test('DPOP_MODE: allowed unless set; only the three modes', async t => {
+  t.equal(loadConfig(minimal).DPOP_MODE, 'allowed')
+  for (const mode of ['required', 'disabled'] as const) {
+    t.equal(loadConfig({ ...minimal, DPOP_MODE: mode }).DPOP_MODE, mode)
+  }
+  t.throws(() => loadConfig({ ...minimal, DPOP_MODE: 'on' }), { message: /^DPOP_MODE must be equal to constant/ })
+})
+
+t.test('API_PUBLIC_URL: scheme, host and a base path; https unless on loopback, whatever AUTH0_DOMAIN is',
+  async t => {
+    const accepted = [
+      'https://api.acme.test',
+      'https://abc123.execute-api.eu-west-1.amazonaws.com/Prod',
+      'https://api.acme.test/v1/',
+      'http://localhost:8000',
+      'http://127.0.0.1:8000'
+    ]
+    for (const url of accepted) t.equal(loadConfig({ ...minimal, API_PUBLIC_URL: url }).API_PUBLIC_URL, url, url)
+    t.equal(loadConfig(minimal).API_PUBLIC_URL, undefined, 'unset: no default')
+    const refused: Array<[string, string]> = [
+      ['api.acme.test', 'API_PUBLIC_URL must match pattern'],
+      ['https://api.acme.test/me?x=1', 'API_PUBLIC_URL must match pattern'],
+      ['https://api.acme.test/#top', 'API_PUBLIC_URL must match pattern'],
+      ['https://a b', 'API_PUBLIC_URL is not a URL: https://a b'],
+      ['http://api.acme.test', 'API_PUBLIC_URL must use https unless it is on loopback: http://api.acme.test']
+    ]
+    for (const [url, message] of refused) {
+      const local = { ...minimal, AUTH0_DOMAIN: 'http://localhost:4000', API_PUBLIC_URL: url }
+      const err = t.throws(() => loadConfig(local), { name: 'ConfigError' }) as Error
+      t.ok(err.message.startsWith(message), err.message)
+    }
+  })
 
 t.test('HOST: loopback unless set', async t => {
   t.equal(loadConfig(minimal).HOST, '127.0.0.1')

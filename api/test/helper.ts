@@ -17,6 +17,7 @@ export function testConfig (overrides: Partial<Config> = {}): Config {
     HOST: '127.0.0.1',
     BACKEND_PORT: 8000,
     FRONTEND_ORIGIN: 'http://localhost:3000',
+    DPOP_MODE: 'allowed',
     LOG_LEVEL: 'silent',
     ...overrides
   }
