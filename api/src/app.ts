@@ -36,12 +36,13 @@ class AccessLog extends LogController {
   }
 }
 
-/** pino JSON on stdout; a bearer token that ends up in a logged object is censored. */
+/** pino JSON on stdout; a token or DPoP proof that ends up in a logged object is censored. */
 export function loggerOptions (config: Pick<Config, 'LOG_LEVEL'>) {
   return {
     level: config.LOG_LEVEL,
     redact: {
-      paths: ['req.headers.authorization', 'headers.authorization', 'request.headers.authorization'],
+      paths: ['authorization', 'dpop'].flatMap(name =>
+        [`req.headers.${name}`, `headers.${name}`, `request.headers.${name}`]),
       censor: '[redacted]'
     }
   }
@@ -101,14 +102,18 @@ export function buildApp (config: Config, deps: Partial<Deps> = {}): FastifyInst
     // A list, not a string: the header is then sent only to that origin, never as a fixed value to everyone.
     origin: [config.FRONTEND_ORIGIN],
     methods: ['GET'],
-    allowedHeaders: ['Authorization', 'Content-Type'],
+    allowedHeaders: ['Authorization', 'Content-Type', 'DPoP'],
+    // The SPA reads the challenge of a 401 (a DPoP client tells a bad proof from a bad token: RFC 9449 §7.1).
+    exposedHeaders: ['WWW-Authenticate'],
     maxAge: 600
   })
   app.register(authPlugin, {
     issuer: issuerFromDomain(config.AUTH0_DOMAIN),
     audience: config.AUTH0_AUDIENCE,
     jwksUri: config.AUTH0_JWKS_URI,
-    allowedClientIds: config.AUTH0_ALLOWED_CLIENT_IDS?.split(',').map(id => id.trim())
+    allowedClientIds: config.AUTH0_ALLOWED_CLIENT_IDS?.split(',').map(id => id.trim()),
+    dpopMode: config.DPOP_MODE,
+    publicUrl: config.API_PUBLIC_URL?.replace(/\/+$/, '')
   })
   app.register(cognitoPlugin, {
     region: config.AWS_REGION,

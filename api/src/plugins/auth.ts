@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { HttpError } from '../errors.js'
+import { createDpopVerifier, DpopError } from '../services/dpop.js'
 import {
   AUTH_ERRORS, AuthError, createJwtVerifier, type Claims, type JwtVerifierOptions
 } from '../services/jwt-verifier.js'
@@ -14,30 +15,95 @@ declare module 'fastify' {
   }
 }
 
-// RFC 6750 §2.1: the scheme is case-insensitive, the token is a b64token.
-const BEARER = /^Bearer +([\w\-.~+/]+=*) *$/i
+// RFC 6750 §2.1 and RFC 9449 §7.1: the scheme is case-insensitive, the token is a b64token.
+const CREDENTIALS = /^(Bearer|DPoP) +([\w\-.~+/]+=*) *$/i
+
+export type DpopMode = 'allowed' | 'required' | 'disabled'
 
 interface AuthOptions extends JwtVerifierOptions {
   /** AUTH0_ALLOWED_CLIENT_IDS: when given, only tokens issued to these applications (`azp`) get in. */
   allowedClientIds?: string[]
+  /** DPOP_MODE: `allowed` (bound tokens need proofs, unbound Bearer tokens still work), `required`, `disabled`. */
+  dpopMode?: DpopMode
+  /** API_PUBLIC_URL without its trailing slash: the base of the URL DPoP proofs must name (`htu`). */
+  publicUrl?: string
+}
+
+/**
+ * The URL the client called, for `htu`: the configured public base, or else, under the Lambda handler,
+ * https and the Host header (API Gateway terminates TLS and routes by Host, so Host is what the client used;
+ * an HTTP API's $default stage adds no path, a REST API's stage does and needs API_PUBLIC_URL), or else the
+ * server's own view, plain http on loopback and in compose. X-Forwarded-* headers are not trusted: API Gateway
+ * passes a client's on, so a proof made for another server could be made to fit.
+ */
+function publicUrlOf (request: FastifyRequest, base?: string): string {
+  // @fastify/aws-lambda puts the invocation's event on the request; a client header cannot (GHSA-m93c-jj3f-68ph).
+  const underLambda = (request as { awsLambda?: { event?: unknown } }).awsLambda?.event !== undefined
+  const origin = base ?? `${underLambda ? 'https' : request.protocol}://${request.host}`
+  return origin + request.url.split('?')[0]
 }
 
 /**
  * Decorates `authenticate`, a hook that puts the verified claims on `request.user` or throws an AuthError:
- * 401 (no valid token), 403 (a valid token from an application not allowed) or 503 (keys unreachable).
- * The plugin owns the verifier: it builds it from the options and closes it with the app.
+ * 401 (no valid token or DPoP proof), 403 (a valid token from an application not allowed) or 503 (keys
+ * unreachable). The plugin owns the verifiers: it builds them from the options and closes them with the app.
+ * Proofs are refused with 401, as oidc-provider does, not Auth0's 400: auth0-spa-js's fetcher retries only
+ * on a 401, and a new proof (or token) is what the client needs.
  */
-export default fp(async function auth (fastify: FastifyInstance, { allowedClientIds, ...options }: AuthOptions) {
-  const verifier = createJwtVerifier(options)
+export default fp(async function auth (fastify: FastifyInstance, options: AuthOptions) {
+  const { allowedClientIds, dpopMode = 'allowed', publicUrl, ...verifierOptions } = options
+  const verifier = createJwtVerifier(verifierOptions)
+  // Its replay memory is this process's (see services/dpop.ts): one Lambda instance, one container.
+  const dpop = createDpopVerifier()
   fastify.addHook('onClose', () => verifier.close())
   fastify.decorateRequest('user', null)
 
+  const missing = (reason: string) => new AuthError(AUTH_ERRORS.MISSING_TOKEN, reason,
+    dpopMode === 'required' ? { scheme: 'DPoP', message: 'Missing DPoP-bound access token' } : {})
+
   fastify.decorate('authenticate', async function authenticate (request: FastifyRequest) {
-    const header = request.headers.authorization
-    if (!header || !/^bearer\b/i.test(header)) throw new AuthError(AUTH_ERRORS.MISSING_TOKEN, 'NO_BEARER_TOKEN')
-    const token = BEARER.exec(header)?.[1]
-    if (!token) throw new AuthError(AUTH_ERRORS.INVALID_TOKEN, 'MALFORMED_AUTHORIZATION_HEADER')
-    const claims = await verifier.verify(token)
+    const header = request.headers.authorization ?? ''
+    const scheme = /^(bearer|dpop)\b/i.exec(header)?.[1]?.toLowerCase()
+    // A scheme this mode does not take is no credential at all, as Basic is (RFC 9449 §7.1, §7.2).
+    if (!scheme || (scheme === 'dpop' && dpopMode === 'disabled') || (scheme === 'bearer' && dpopMode === 'required')) {
+      throw missing(scheme ? `${scheme.toUpperCase()}_SCHEME_NOT_ALLOWED` : 'NO_TOKEN')
+    }
+    const asDpop = scheme === 'dpop' ? { scheme: 'DPoP' as const } : {}
+    const token = CREDENTIALS.exec(header)?.[2]
+    if (!token) throw new AuthError(AUTH_ERRORS.INVALID_TOKEN, 'MALFORMED_AUTHORIZATION_HEADER', asDpop)
+    let claims: Claims
+    try {
+      claims = await verifier.verify(token)
+    } catch (err) {
+      // A DPoP client is answered in its own scheme, which names the proof algorithms (RFC 9449 §7.1).
+      const invalid = err instanceof AuthError && err.code === AUTH_ERRORS.INVALID_TOKEN
+      throw invalid && scheme === 'dpop' ? new AuthError(err.code, err.reason, asDpop) : err
+    }
+    const jkt = (claims.cnf as { jkt?: unknown } | undefined)?.jkt
+    if (scheme === 'bearer' && jkt !== undefined) {
+      // RFC 9449 §7.2: a DPoP-bound token sent as a bearer token is refused, in every mode; without this
+      // check, a stolen bound token would work without the key.
+      throw new AuthError(AUTH_ERRORS.INVALID_TOKEN, 'BOUND_TOKEN_AS_BEARER', { scheme: 'DPoP' })
+    }
+    if (scheme === 'dpop') {
+      const proof = request.headers.dpop
+      // Node joins repeated headers with ", " and a JWT has no comma: exactly one proof (RFC 9449 §4.3 check 1).
+      if (typeof proof !== 'string' || proof.includes(',')) {
+        const reason = proof === undefined ? 'NO_DPOP_PROOF' : 'SEVERAL_DPOP_PROOFS'
+        throw new AuthError(AUTH_ERRORS.INVALID_DPOP_PROOF, reason, asDpop)
+      }
+      let thumbprint: string
+      try {
+        thumbprint = await dpop.verify({
+          proof, method: request.method, url: publicUrlOf(request, publicUrl), accessToken: token
+        })
+      } catch (err) {
+        if (!(err instanceof DpopError)) throw err
+        throw new AuthError(AUTH_ERRORS.INVALID_DPOP_PROOF, err.reason, asDpop)
+      }
+      // The proof's key must be the one the token was issued to (an unbound token has no key: refused too).
+      if (jkt !== thumbprint) throw new AuthError(AUTH_ERRORS.INVALID_TOKEN, 'JKT_MISMATCH', asDpop)
+    }
     if (allowedClientIds && !allowedClientIds.includes(String(claims.azp))) {
       const message = 'This application may not call the API'
       throw new AuthError(AUTH_ERRORS.FORBIDDEN, 'CLIENT_NOT_ALLOWED', { message })

@@ -122,7 +122,8 @@ export function createDpopVerifier ({
     const now = Math.floor(Date.now() / 1000)
     if (iat < now - maxAgeSeconds || iat > now + leewaySeconds) throw new DpopError('IAT_OUTSIDE_WINDOW')
     if (htm !== method) throw new DpopError('HTM_MISMATCH')
-    if (typeof htu !== 'string' || !URL.canParse(htu) || normalizeHtu(htu) !== normalizeHtu(url)) {
+    const parsable = typeof htu === 'string' && URL.canParse(htu) && URL.canParse(url)
+    if (!parsable || normalizeHtu(htu) !== normalizeHtu(url)) {
       throw new DpopError('HTU_MISMATCH')
     }
     if (ath !== sha256(accessToken)) throw new DpopError('ATH_MISMATCH')

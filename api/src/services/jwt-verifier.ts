@@ -17,12 +17,15 @@
 import { createPublicKey, type JsonWebKey } from 'node:crypto'
 import { createDecoder, createVerifier } from 'fast-jwt'
 import { HttpError } from '../errors.js'
+import { DPOP_ALGORITHMS } from './dpop.js'
 
 export const AUTH_ERRORS = {
   /** No bearer token at all: 401 with a bare `Bearer` challenge (RFC 6750 §3.1). */
   MISSING_TOKEN: 'unauthorized',
   /** The token is malformed, forged, expired, for someone else, or signed by a key we do not know: 401. */
   INVALID_TOKEN: 'invalid_token',
+  /** A DPoP proof missing, malformed, or not for this request, key or token: 401 (RFC 9449 §7.1). */
+  INVALID_DPOP_PROOF: 'invalid_dpop_proof',
   /** A valid token that may not use this route (a machine token on /me, an application not allowed): 403. */
   FORBIDDEN: 'forbidden',
   /** The issuer's JWKS cannot be fetched and no known key fits: our outage, not the caller's fault: 503. */
@@ -34,6 +37,7 @@ type AuthCode = typeof AUTH_ERRORS[keyof typeof AUTH_ERRORS]
 const AUTH_ANSWERS: Record<AuthCode, { status: number, message: string }> = {
   unauthorized: { status: 401, message: 'Missing bearer token' },
   invalid_token: { status: 401, message: 'Invalid access token' },
+  invalid_dpop_proof: { status: 401, message: 'Invalid DPoP proof' },
   forbidden: { status: 403, message: 'This token may not call this route' },
   jwks_unavailable: { status: 503, message: 'Cannot verify access tokens right now' }
 }
@@ -42,16 +46,24 @@ export class AuthError extends HttpError {
   override name = 'AuthError'
   constructor (
     override readonly code: AuthCode,
-    /** Why, for the logs only (a fast-jwt code, or what went wrong with the JWKS). */
+    /** Why, for the logs only (a fast-jwt code, or what went wrong with the JWKS or the DPoP proof). */
     readonly reason: string,
-    { message = AUTH_ANSWERS[code].message, retryAfterSeconds }: { message?: string, retryAfterSeconds?: number } = {}
+    { message = AUTH_ANSWERS[code].message, retryAfterSeconds, scheme = 'Bearer' }:
+    { message?: string, retryAfterSeconds?: number, scheme?: 'Bearer' | 'DPoP' } = {}
   ) {
-    // The challenge names the same error as the body (RFC 6750 §3); a request without a token gets a bare one.
-    const challenge = code === AUTH_ERRORS.MISSING_TOKEN
-      ? 'Bearer'
-      : code === AUTH_ERRORS.INVALID_TOKEN ? `Bearer error="${code}", error_description="${message}"` : undefined
-    super(AUTH_ANSWERS[code].status, code, message, { challenge, retryAfterSeconds })
+    super(AUTH_ANSWERS[code].status, code, message, { challenge: challenge(code, message, scheme), retryAfterSeconds })
   }
+}
+
+/**
+ * The challenge names the same error as the body (RFC 6750 §3); a request without a token gets a bare one.
+ * A DPoP challenge also lists the proof algorithms the API takes (RFC 9449 §7.1).
+ */
+function challenge (code: AuthCode, message: string, scheme: 'Bearer' | 'DPoP'): string | undefined {
+  if (code === AUTH_ERRORS.FORBIDDEN || code === AUTH_ERRORS.JWKS_UNAVAILABLE) return undefined
+  const params = code === AUTH_ERRORS.MISSING_TOKEN ? [] : [`error="${code}"`, `error_description="${message}"`]
+  if (scheme === 'DPoP') params.push(`algs="${DPOP_ALGORITHMS.join(' ')}"`)
+  return params.length ? `${scheme} ${params.join(', ')}` : scheme
 }
 
 export type Claims = Record<string, unknown> & { sub: string }
