@@ -12,12 +12,13 @@ t.test('CORS: the SPA origin only', async t => {
     headers: {
       origin: 'http://localhost:3000',
       'access-control-request-method': 'GET',
-      'access-control-request-headers': 'authorization'
+      'access-control-request-headers': 'authorization,dpop'
     }
   })
   t.equal(preflight.statusCode, 204)
   t.equal(preflight.headers['access-control-allow-origin'], 'http://localhost:3000')
   t.match(preflight.headers['access-control-allow-headers'], /authorization/i)
+  t.match(preflight.headers['access-control-allow-headers'], /\bdpop\b/i, 'a DPoP proof may be sent')
 
   const foreign = await app.inject({ url: '/health', headers: { origin: 'https://evil.example.com' } })
   t.equal(foreign.headers['access-control-allow-origin'], undefined)
@@ -30,6 +31,7 @@ t.test('a 401 carries CORS headers, so the SPA can read it', async t => {
   const res = await app.inject({ url: '/me', headers: { origin: 'http://localhost:3000' } })
   t.equal(res.statusCode, 401)
   t.equal(res.headers['access-control-allow-origin'], 'http://localhost:3000')
+  t.equal(res.headers['access-control-expose-headers'], 'WWW-Authenticate', 'and its challenge (RFC 9449 §7.1)')
 })
 
 t.test('an unexpected error is a masked 500', async t => {
@@ -52,10 +54,11 @@ t.test('logs: one JSON line per request, the token never in them', async t => {
   const token = idp.signToken()
   await logged.inject({ url: '/me', headers: bearer(token) })
   await logged.inject({ url: '/me', headers: bearer(`${token}x`) })
-  await logged.inject({ url: '/echo-headers', headers: bearer(token) })
+  await logged.inject({ url: '/echo-headers', headers: { ...bearer(token), dpop: 'eyJproof.eyJclaims.sig' } })
   t.equal(lines.filter(line => line.includes('request completed')).length, 3)
   t.ok(lines.some(line => line.includes('"authorization":"[redacted]"')), 'a logged header is censored')
   t.notOk(lines.some(line => line.includes(token.slice(-20))), 'no part of the token')
+  t.notOk(lines.some(line => line.includes('eyJproof')), 'nor of a DPoP proof')
   t.ok(lines.some(line => line.includes('FAST_JWT_INVALID_SIGNATURE')), 'the reason is logged')
 })
 
