@@ -5,6 +5,7 @@
  */
 import t from 'tap'
 import { POOL_ID, startCognitoStub } from './fixtures/cognito-stub.js'
+import { dpopClient } from './fixtures/dpop-client.js'
 import { AUDIENCE, startIdentityProvider } from './fixtures/identity-provider.js'
 import { setEnv } from './helper.js'
 
@@ -112,6 +113,47 @@ for (const [name, event] of [['HTTP API (v2)', httpApiEvent], ['REST API (v1)', 
   })
 }
 
+// DPoP under API Gateway: the client's URL is https and API Gateway's Host, which the event carries.
+const HOST_URL = 'https://abc123.execute-api.us-east-1.amazonaws.com'
+const client = dpopClient()
+const bound = (claims = {}) => idp.signToken({ cnf: { jkt: client.jkt }, ...claims })
+const dpop = (token: string, proof: string) => ({ authorization: `DPoP ${token}`, dpop: proof })
+
+t.test('HTTP API (v2): a DPoP proof for https + Host; replayed, or the token as Bearer, refused', async t => {
+  const token = bound()
+  const proof = client.proof({ htu: `${HOST_URL}/me`, token })
+  const me = await handler(httpApiEvent('/me', dpop(token, proof)), context)
+  t.equal(me.statusCode, 200)
+  t.equal(JSON.parse(me.body).auth0_user.sub, 'auth0|alice')
+
+  const replayed = await handler(httpApiEvent('/me', dpop(token, proof)), context)
+  t.equal(replayed.statusCode, 401, 'the warm instance remembers the proof')
+  t.match(replayed.headers['www-authenticate'], /^DPoP error="invalid_dpop_proof"/)
+  const asBearer = await handler(httpApiEvent('/me', { authorization: `Bearer ${token}` }), context)
+  t.equal(asBearer.statusCode, 401)
+  t.match(asBearer.headers['www-authenticate'], /^DPoP error="invalid_token"/)
+  const plainHttp = client.proof({ htu: HOST_URL.replace('https:', 'http:') + '/me', token })
+  t.equal((await handler(httpApiEvent('/me', dpop(token, plainHttp)), context)).statusCode, 401, 'not https')
+  // HTTP API combines repeated headers with commas.
+  const two = [1, 2].map(() => client.proof({ htu: `${HOST_URL}/me`, token })).join(',')
+  t.equal((await handler(httpApiEvent('/me', dpop(token, two)), context)).statusCode, 401, 'two proofs')
+})
+
+t.test('HTTP API (v2) hands the path over decoded: a proof for /users/auth0%7Calice still fits', async t => {
+  const token = bound({ permissions: ['read:users'] })
+  const proof = client.proof({ htu: `${HOST_URL}/users/auth0%7Calice`, token })
+  const res = await handler(httpApiEvent('/users/auth0|alice', dpop(token, proof)), context)
+  t.equal(res.statusCode, 200)
+})
+
+t.test('REST API (v1): the Host header alone misses the stage, so the proof\'s /Prod/me does not fit', async t => {
+  const token = bound()
+  const proof = client.proof({ htu: `${HOST_URL}/Prod/me`, token })
+  const res = await handler(restApiEvent('/me', dpop(token, proof)), context)
+  t.equal(res.statusCode, 401)
+  t.match(res.headers['www-authenticate'], /^DPoP error="invalid_dpop_proof"/)
+})
+
 t.test('HTTP API preflight reaches Fastify\'s CORS', async t => {
   const headers = { origin: 'http://localhost:3000', 'access-control-request-method': 'GET' }
   const res = await handler(httpApiEvent('/me', headers, 'OPTIONS'), context)
@@ -121,4 +163,20 @@ t.test('HTTP API preflight reaches Fastify\'s CORS', async t => {
 
 t.test('the container reuses one app: the pool is described once across invocations', async t => {
   t.equal(cognito.calls.DescribeUserPool, 1)
+})
+
+t.test('REST API (v1) with API_PUBLIC_URL naming the stage: the proof for /Prod/me fits', async t => {
+  // Another function, configured with its stage's URL: a module instance of its own (after the test above,
+  // which counts this one's pool descriptions).
+  setEnv(t, { API_PUBLIC_URL: `${HOST_URL}/Prod` })
+  const specifier = '../src/lambda.js?rest-stage'
+  const { handler: staged } = await import(specifier) as { handler: Handler }
+  const token = bound()
+  const proof = () => client.proof({ htu: `${HOST_URL}/Prod/me`, token })
+  t.equal((await staged(restApiEvent('/me', dpop(token, proof())), context)).statusCode, 200)
+  const event = restApiEvent('/me', dpop(token, proof()))
+  event.multiValueHeaders.dpop = [proof(), proof()]
+  const two = await staged(event, context)
+  t.equal(two.statusCode, 401, 'two DPoP headers (multiValueHeaders)')
+  t.match(two.headers['www-authenticate'], /^DPoP error="invalid_dpop_proof"/)
 })
