@@ -55,7 +55,7 @@ export async function startUpstreams (federatedSubs: Set<string>) {
     jwk: JSON.parse(jwks).keys[0] as Record<string, unknown>,
     publicKey,
     calls,
-    signToken: (sub: string) => sign({ sub }),
+    signToken: (sub: string, claims: Record<string, unknown> = {}) => sign({ sub, ...claims }),
     close: () => new Promise(resolve => { server.closeAllConnections(); server.close(resolve) })
   }
 }
