@@ -40,7 +40,7 @@ function publicUrlOf (request: FastifyRequest, base?: string): string {
   // @fastify/aws-lambda puts the invocation's event on the request; a client header cannot (GHSA-m93c-jj3f-68ph).
   const underLambda = (request as { awsLambda?: { event?: unknown } }).awsLambda?.event !== undefined
   const origin = base ?? `${underLambda ? 'https' : request.protocol}://${request.host}`
-  return origin + request.url.split('?')[0]
+  return origin + request.url // the proof verifier ignores the query, as RFC 9449 §4.3 says
 }
 
 /**
