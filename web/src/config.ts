@@ -7,20 +7,31 @@ export const CONFIG_KEYS = [
   'VITE_BACKEND_BASE_URL'
 ] as const
 
+/**
+ * Optional: `true` binds the SPA's access tokens to a key only this browser holds (DPoP, RFC 9449): auth0-spa-js'
+ * `useDpop` and its fetcher for the API calls. Empty or `false`: plain Bearer tokens, as before.
+ */
+export const DPOP_KEY = 'VITE_AUTH0_USE_DPOP'
+
 export interface WebConfig {
   auth0Domain: string
   clientId: string
   audience: string
   redirectUri: string
   backendBaseUrl: string
+  useDpop: boolean
 }
 
-export type ConfigResult = { ok: true, config: WebConfig } | { ok: false, missing: string[] }
+/** `invalid`: keys set to a value the app cannot use, each with what it takes. */
+export type ConfigResult = { ok: true, config: WebConfig } | { ok: false, missing: string[], invalid: string[] }
 
 export function readConfig (env: Partial<Record<string, unknown>>): ConfigResult {
-  const value = (key: typeof CONFIG_KEYS[number]) => (typeof env[key] === 'string' ? (env[key] as string).trim() : '')
+  const value = (key: string) => (typeof env[key] === 'string' ? (env[key] as string).trim() : '')
   const missing = CONFIG_KEYS.filter(key => value(key) === '')
-  if (missing.length > 0) return { ok: false, missing }
+  // A typo must not quietly leave DPoP off.
+  const dpop = value(DPOP_KEY).toLowerCase()
+  const invalid = ['', 'true', 'false'].includes(dpop) ? [] : [`${DPOP_KEY}: true or false`]
+  if (missing.length > 0 || invalid.length > 0) return { ok: false, missing, invalid }
   return {
     ok: true,
     config: {
@@ -28,7 +39,8 @@ export function readConfig (env: Partial<Record<string, unknown>>): ConfigResult
       clientId: value('VITE_AUTH0_CLIENT_ID'),
       audience: value('VITE_AUTH0_AUDIENCE'),
       redirectUri: value('VITE_AUTH0_REDIRECT_URI'),
-      backendBaseUrl: value('VITE_BACKEND_BASE_URL').replace(/\/+$/, '')
+      backendBaseUrl: value('VITE_BACKEND_BASE_URL').replace(/\/+$/, ''),
+      useDpop: dpop === 'true'
     }
   }
 }

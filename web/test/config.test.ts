@@ -17,16 +17,30 @@ t.test('a complete build config', async t => {
       clientId: 'abc123',
       audience: 'https://api.example.com',
       redirectUri: 'http://localhost:3000/callback',
-      backendBaseUrl: 'http://localhost:8000'
+      backendBaseUrl: 'http://localhost:8000',
+      useDpop: false
     }
   })
 })
 
+t.test('VITE_AUTH0_USE_DPOP: true turns DPoP on, false or empty leaves it off, anything else is named', async t => {
+  const useDpop = (value: string) => {
+    const result = readConfig({ ...complete, VITE_AUTH0_USE_DPOP: value })
+    return result.ok ? result.config.useDpop : result
+  }
+  t.equal(useDpop('true'), true)
+  t.equal(useDpop(' TRUE '), true)
+  t.equal(useDpop('false'), false)
+  t.equal(useDpop(''), false)
+  t.same(useDpop('yes'), { ok: false, missing: [], invalid: ['VITE_AUTH0_USE_DPOP: true or false'] })
+})
+
 t.test('every missing or blank value is named', async t => {
-  t.same(readConfig({}), { ok: false, missing: [...CONFIG_KEYS] })
+  t.same(readConfig({}), { ok: false, missing: [...CONFIG_KEYS], invalid: [] })
   t.same(readConfig({ ...complete, VITE_AUTH0_AUDIENCE: '  ', VITE_BACKEND_BASE_URL: undefined }), {
     ok: false,
-    missing: ['VITE_AUTH0_AUDIENCE', 'VITE_BACKEND_BASE_URL']
+    missing: ['VITE_AUTH0_AUDIENCE', 'VITE_BACKEND_BASE_URL'],
+    invalid: []
   })
 })
 
