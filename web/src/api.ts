@@ -1,3 +1,5 @@
+import type { AuthClient } from './auth.js'
+
 export type ApiResult =
   | { kind: 'ok', body: unknown }
   | { kind: 'login-required', reason: string }
@@ -13,32 +15,47 @@ const LOGIN_ERRORS = new Set([
   'login_required', 'consent_required', 'interaction_required', 'missing_refresh_token', 'invalid_grant'
 ])
 
+/** The key under which auth0-spa-js keeps this API's DPoP nonces, apart from Auth0's own (RFC 9449 §9). */
+export const API_NONCE_ID = 'api'
+
+/**
+ * How the access token goes out. Bearer (RFC 6750): `getToken` is getTokenSilently(), sent as
+ * `Authorization: Bearer`. DPoP (RFC 9449): the SDK's fetcher sends `Authorization: DPoP` and a fresh proof of
+ * the browser's key with every request, and retries once when the API asks for a nonce.
+ */
+export type Credentials =
+  | { getToken: () => Promise<string | undefined> }
+  | { dpop: Pick<AuthClient, 'createFetcher' | 'getTokenSilently'> }
+
+/** fetch() itself failed: the API is down or unreachable, whatever the token. */
+class Unreachable extends Error {}
+
 /**
  * GETs `path` (e.g. `/me`) from the API with the access token and sorts every outcome into one the page can
  * show. Never throws.
  */
-export async function callApi ({ getToken, baseUrl, path, fetchFn = fetch }: {
-  getToken: () => Promise<string | undefined>
-  baseUrl: string
-  path: string
-  fetchFn?: typeof fetch
-}): Promise<ApiResult> {
-  let token: string | undefined
+export async function callApi (
+  options: Credentials & { baseUrl: string, path: string, fetchFn?: typeof fetch }
+): Promise<ApiResult> {
+  const { baseUrl, path, fetchFn = fetch } = options
+  const url = `${baseUrl}${path}`
+  let res: Response | undefined
   try {
-    token = await getToken()
+    res = 'dpop' in options
+      ? await sendDpop(options.dpop, url, fetchFn)
+      : await sendBearer(options.getToken, url, fetchFn)
   } catch (err) {
+    if (err instanceof Unreachable) {
+      return { kind: 'network', message: `The API at ${baseUrl} cannot be reached. Is it running?` }
+    }
     const code = (err as { error?: string }).error
     if (code && LOGIN_ERRORS.has(code)) return { kind: 'login-required', reason: code }
+    // The fetcher's words for "no token" and for an API that refused its proof even with the nonce it asked for.
+    if (code === 'missing_access_token') return { kind: 'login-required', reason: 'no_access_token' }
+    if (code === 'use_dpop_nonce') return { kind: 'failed', status: 401, message: 'The API refused the DPoP nonce' }
     return { kind: 'failed', status: 0, message: `Could not get an access token: ${(err as Error).message}` }
   }
-  if (!token) return { kind: 'login-required', reason: 'no_access_token' }
-
-  let res: Response
-  try {
-    res = await fetchFn(`${baseUrl}${path}`, { headers: { authorization: `Bearer ${token}` } })
-  } catch {
-    return { kind: 'network', message: `The API at ${baseUrl} cannot be reached. Is it running?` }
-  }
+  if (!res) return { kind: 'login-required', reason: 'no_access_token' }
 
   const body: unknown = await res.json().catch(() => null)
   if (res.ok) return { kind: 'ok', body }
@@ -53,4 +70,25 @@ export async function callApi ({ getToken, baseUrl, path, fetchFn = fetch }: {
     return { kind: 'unavailable', status: res.status, error: code, message: text }
   }
   return { kind: 'failed', status: res.status, message: text }
+}
+
+/** Throws what getTokenSilently throws, or Unreachable; undefined when there is no token to send. */
+async function sendBearer (getToken: () => Promise<string | undefined>, url: string, fetchFn: typeof fetch) {
+  const token = await getToken()
+  if (!token) return undefined
+  return fetchFn(url, { headers: { authorization: `Bearer ${token}` } }).catch(() => { throw new Unreachable() })
+}
+
+/**
+ * The SDK's fetcher, made per call around `fetchFn` (nonces live in IndexedDB, not in the fetcher). Two of its
+ * defaults do not fit: without a `dpopNonceId` it sends no proof at all, and its own token getter passes
+ * `audience: undefined`, which drops the configured audience. The token's `token_type` decides the scheme.
+ */
+function sendDpop (auth: Pick<AuthClient, 'createFetcher' | 'getTokenSilently'>, url: string, fetchFn: typeof fetch) {
+  const fetcher = auth.createFetcher({
+    dpopNonceId: API_NONCE_ID,
+    getAccessToken: () => auth.getTokenSilently({ detailedResponse: true }),
+    fetch: request => fetchFn(request).catch(() => { throw new Unreachable() })
+  })
+  return fetcher.fetchWithAuth(url)
 }

@@ -3,19 +3,23 @@ import type { WebConfig } from './config.js'
 
 /** The part of the SDK the app uses: the seam the tests fill with a fake. */
 export type AuthClient = Pick<Auth0Client,
-  'isAuthenticated' | 'getUser' | 'loginWithRedirect' | 'handleRedirectCallback' | 'getTokenSilently' | 'logout'>
+  'isAuthenticated' | 'getUser' | 'loginWithRedirect' | 'handleRedirectCallback' | 'getTokenSilently' | 'logout' |
+  'createFetcher'>
 
 export interface AppState { targetUrl?: string }
 
 /**
  * The app's one Auth0 client. Tokens stay in the SDK's in-memory cache; on a reload the SDK
  * restores the session with a silent `prompt=none` request to Auth0 (see README: third-party cookies).
+ * With `useDpop`, the SDK keeps a non-extractable key pair in IndexedDB and sends a DPoP proof to Auth0's
+ * token endpoint: the access tokens it gets are bound to that key (`token_type: DPoP`, `cnf.jkt`).
  */
 export function createAuthClient (config: WebConfig): Promise<AuthClient> {
   return createAuth0Client({
     domain: config.auth0Domain,
     clientId: config.clientId,
     authorizationParams: { audience: config.audience, redirect_uri: config.redirectUri },
+    useDpop: config.useDpop,
     // Fail a silent check in 10 s rather than the SDK's 60 s when Auth0 cannot be reached.
     authorizeTimeoutInSeconds: 10
   })

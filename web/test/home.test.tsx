@@ -9,9 +9,11 @@ installDom(t)
 /** A real HTTP API on loopback: the page's fetch, headers and JSON parsing all run for real. */
 let answer: { status: number, body: unknown } = { status: 200, body: {} }
 const authorizations: Array<string | undefined> = []
+const proofs: Array<string | undefined> = []
 const paths: string[] = []
 const api = createServer((req, res) => {
   authorizations.push(req.headers.authorization)
+  proofs.push(req.headers.dpop as string | undefined)
   paths.push(req.url ?? '')
   res.writeHead(answer.status, { 'content-type': 'application/json' }).end(JSON.stringify(answer.body))
 })
@@ -35,10 +37,10 @@ const meBody = (federatedUser: unknown) => ({
 })
 
 /** Opens /home, calls /me against `apiUrl` (or `baseUrl`), and waits for what the page shows. */
-async function callMe (t: Test, reply: typeof answer, baseUrl = apiUrl) {
+async function callMe (t: Test, reply: typeof answer, baseUrl = apiUrl, useDpop = false) {
   answer = reply
   const { auth, calls } = fakeAuth()
-  const view = renderApp(t, { path: '/home', session: signedIn, auth, backendBaseUrl: baseUrl })
+  const view = renderApp(t, { path: '/home', session: signedIn, auth, backendBaseUrl: baseUrl, useDpop })
   fireEvent.click(view.getByRole('button', { name: 'Call Protected Backend /me' }))
   // The focus moves in the turn the outcome appears: no waiting for it.
   const outcome = await view.findByTestId('me-outcome')
@@ -56,14 +58,26 @@ t.test('shows who is signed in', async t => {
 
 t.test('/me: the Bearer token goes out; a summary, then the raw JSON; focus on the result', async t => {
   authorizations.length = 0
+  proofs.length = 0
   const { view, outcome } = await callMe(t, { status: 200, body: meBody(federated) })
   t.same(authorizations, ['Bearer the-access-token'])
+  t.same(proofs, [undefined], 'no DPoP proof unless VITE_AUTH0_USE_DPOP')
   t.equal(view.getByRole('status').textContent, 'The API answered. Its answer follows.')
   t.ok(view.getByRole('heading', { name: 'What Cognito knows about you' }))
   t.match(view.getByText('User pool').nextSibling?.textContent, 'auth0-federated us-east-1_L0calP00l')
   t.equal(view.getByTestId('federated-profile').textContent,
     `Auth0_${alice.sub} (EXTERNAL_PROVIDER, enabled, since 2024-05-01)`)
   t.same(JSON.parse(view.getByTestId('me-result').textContent ?? ''), meBody(federated), 'the JSON as sent')
+  t.ok(document.activeElement === outcome, 'focus moved to the result')
+})
+
+t.test('/me with VITE_AUTH0_USE_DPOP: the token goes out as DPoP with a proof; the same page', async t => {
+  authorizations.length = 0
+  proofs.length = 0
+  const { view, outcome } = await callMe(t, { status: 200, body: meBody(federated) }, apiUrl, true)
+  t.same(authorizations, ['DPoP the-access-token'])
+  t.same(proofs, [`proof GET ${apiUrl}/me the-access-token`])
+  t.same(JSON.parse(view.getByTestId('me-result').textContent ?? ''), meBody(federated))
   t.ok(document.activeElement === outcome, 'focus moved to the result')
 })
 

@@ -3,6 +3,7 @@
  * DOM globals exist only while a test file runs: installDom puts them on globalThis and takes them
  * off again, restoring whatever Node had under those names.
  */
+import { Auth0Client } from '@auth0/auth0-spa-js'
 import { cleanup, render } from '@testing-library/preact/pure'
 import { Window } from 'happy-dom'
 import type { Test } from 'tap'
@@ -45,7 +46,8 @@ export const config: WebConfig = {
   clientId: 'spa',
   audience: 'https://api.example.com',
   redirectUri: 'http://localhost:3000/callback',
-  backendBaseUrl: 'http://127.0.0.1:9'
+  backendBaseUrl: 'http://127.0.0.1:9',
+  useDpop: false
 }
 
 export const alice = { sub: 'auth0|alice', email: 'alice@example.com', name: 'Alice Example' }
@@ -53,31 +55,56 @@ export const alice = { sub: 'auth0|alice', email: 'alice@example.com', name: 'Al
 /**
  * The methods the app calls on the SDK's client, recording what the app asked for. Why not local/'s identity
  * provider: a component test needs any session state at once, without a browser redirect; e2e/ drives that one.
+ * `createFetcher` is the SDK's own, so its Fetcher really sets the headers and handles nonces, over fake key
+ * operations: a "proof" names the request and token it was made for, and its nonce. `tokenType` is what the
+ * identity provider answered (`DPoP` when it bound the token to the key).
  */
-export function fakeAuth () {
-  const calls = { loginWithRedirect: [] as unknown[], logout: [] as unknown[] }
+export function fakeAuth ({ tokenType = 'DPoP' }: { tokenType?: 'DPoP' | 'Bearer' } = {}) {
+  const calls = {
+    loginWithRedirect: [] as unknown[],
+    logout: [] as unknown[],
+    getTokenSilently: [] as unknown[],
+    /** Nonces by the id the fetcher keeps them under (undefined: Auth0's own). */
+    nonces: new Map<string | undefined, string>()
+  }
   const auth = {
     isAuthenticated: async () => true,
     getUser: async () => alice,
-    getTokenSilently: async () => 'the-access-token',
+    getTokenSilently: async (options?: { detailedResponse?: boolean }) => {
+      calls.getTokenSilently.push(options)
+      return options?.detailedResponse
+        ? { access_token: 'the-access-token', token_type: tokenType, id_token: 'the-id-token', expires_in: 3600 }
+        : 'the-access-token'
+    },
     handleRedirectCallback: async () => ({ appState: { targetUrl: '/home' } }),
     loginWithRedirect: async (options: unknown) => { calls.loginWithRedirect.push(options) },
-    logout: async (options: unknown) => { calls.logout.push(options) }
+    logout: async (options: unknown) => { calls.logout.push(options) },
+    createFetcher (fetcherConfig: unknown) {
+      return Auth0Client.prototype.createFetcher.call(this, fetcherConfig as never)
+    },
+    options: { useDpop: true },
+    getDpopNonce: async (id?: string) => calls.nonces.get(id),
+    setDpopNonce: async (nonce: string, id?: string) => { calls.nonces.set(id, nonce) },
+    generateDpopProof: async ({ method, url, accessToken, nonce }: Record<string, string | undefined>) =>
+      `proof ${method} ${url} ${accessToken}${nonce ? ` nonce=${nonce}` : ''}`
   } as unknown as AuthClient
   return { auth, calls }
 }
 
 /** Renders the whole app, routes and all, at `path`; unmounted when the test ends. */
-export function renderApp (t: Test, { path, session, auth = fakeAuth().auth, callback, backendBaseUrl }: {
+export function renderApp (t: Test, {
+  path, session, auth = fakeAuth().auth, callback, backendBaseUrl, useDpop = false
+}: {
   path: string
   session: Session
   auth?: AuthClient
   callback?: CallbackOutcome
   backendBaseUrl?: string
+  useDpop?: boolean
 }) {
   window.history.replaceState(null, '', path)
   t.teardown(cleanup)
-  const appConfig = backendBaseUrl ? { ...config, backendBaseUrl } : config
+  const appConfig = { ...config, backendBaseUrl: backendBaseUrl ?? config.backendBaseUrl, useDpop }
   return render(<App auth={auth} config={appConfig} session={session} callback={callback} />)
 }
 

@@ -17,8 +17,9 @@ export function Home ({ user, auth, config, onLogin }: Props) {
   // in the same turn as the result appears (a layout effect), so nobody sees the result without the focus.
   useLayoutEffect(() => { if (typeof call === 'object') outcome.current?.focus() }, [call])
 
-  const get = (path: string) =>
-    callApi({ getToken: () => auth.getTokenSilently(), baseUrl: config.backendBaseUrl, path })
+  // VITE_AUTH0_USE_DPOP: the same calls, with tokens bound to this browser's key (see api.ts).
+  const credentials = config.useDpop ? { dpop: auth } : { getToken: () => auth.getTokenSilently() }
+  const get = (path: string) => callApi({ ...credentials, baseUrl: config.backendBaseUrl, path })
 
   async function onCall () {
     setCall('calling')
