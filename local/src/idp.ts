@@ -132,6 +132,11 @@ export function createIdp ({ origin, clientId, appOrigin, audience, emailClaim }
     interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
     features: {
       devInteractions: { enabled: false },
+      // DPoP (RFC 9449), on by default in oidc-provider and said here: a token request that carries a proof gets
+      // an access token bound to the proof's key (`cnf.jkt`, `token_type: DPoP`), as Auth0 does for an API whose
+      // sender constraining is DPoP; one without gets a Bearer token. No nonces, as at Auth0 for SPAs by default.
+      // The CORS preflight of /oauth/token echoes the headers asked for, so the browser may send `DPoP`.
+      dPoP: { enabled: true },
       rpInitiatedLogout: {
         enabled: true,
         // Auth0's /v2/logout signs out at once; the library asks first, so the form submits itself.

@@ -27,6 +27,19 @@ t.test("Auth0's issuer form and URL layout", async t => {
   })
 })
 
+t.test('DPoP: ES256 proofs; a CORS preflight lets the browser send the DPoP header to /oauth/token', async t => {
+  const discovery = await (await fetch(`${origin}/.well-known/openid-configuration`)).json()
+  t.ok(discovery.dpop_signing_alg_values_supported.includes('ES256'), 'the algorithm auth0-spa-js signs with')
+  const preflight = (from: string) => fetch(`${origin}/oauth/token`, {
+    method: 'OPTIONS',
+    headers: { origin: from, 'access-control-request-method': 'POST', 'access-control-request-headers': 'dpop' }
+  })
+  const res = await preflight('http://localhost:3999')
+  t.ok(res.ok)
+  t.equal(res.headers.get('access-control-allow-origin'), 'http://localhost:3999')
+  t.match(res.headers.get('access-control-allow-headers'), /\bdpop\b/i)
+})
+
 t.test('the JWKS publishes one RS256 signing key and no private part', async t => {
   const { keys } = await (await fetch(`${origin}/.well-known/jwks.json`)).json()
   t.equal(keys.length, 1)
