@@ -40,5 +40,8 @@ export function envProblems (env: Record<string, string | undefined>): string[] 
     const valid = Number.isInteger(port) && port > 0 && port < 65536
     if (value && !valid) problems.push(`${name} is not a port number: ${value}`)
   }
+  // The SPA's switch for DPoP (web/src/config.ts): a typo would otherwise only show once the app is open.
+  const dpop = env.VITE_AUTH0_USE_DPOP?.trim()
+  if (dpop && !/^(true|false)$/i.test(dpop)) problems.push(`VITE_AUTH0_USE_DPOP is neither true nor false: ${dpop}`)
   return problems
 }

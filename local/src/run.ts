@@ -7,6 +7,9 @@
  * Options (`npm start -- <options>`): `--dotenv <path>` reads that file instead of the root `.env`;
  * `--web-dist <dir>` builds the SPA into, and serves it from, `dir` instead of web/dist;
  * `--no-build` serves what api/dist and the SPA folder already hold (the tests build once).
+ *
+ * DPoP: `VITE_AUTH0_USE_DPOP=true` in `.env`, or in the shell for the stand-ins (`VITE_AUTH0_USE_DPOP=true npm start`),
+ * reaches the SPA build like every VITE_ value: the caller's environment, then the file's, over it.
  */
 import { existsSync, readFileSync } from 'node:fs'
 import { parseArgs, parseEnv } from 'node:util'
@@ -72,6 +75,8 @@ let stopping = false
 const webDist = options['web-dist'] ?? `${ROOT}web/dist`
 if (real) console.log(`Using ${envName}: real Auth0 and AWS, no stand-ins.`)
 else console.log('No .env: using the local Auth0 and Cognito stand-ins.')
+const useDpop = { ...process.env, ...env }.VITE_AUTH0_USE_DPOP?.trim().toLowerCase() === 'true'
+if (useDpop) console.log('VITE_AUTH0_USE_DPOP=true: the SPA binds its access tokens to its key (DPoP).')
 if (!options['no-build']) {
   console.log('Building the API and the SPA…')
   try {

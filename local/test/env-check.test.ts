@@ -30,6 +30,8 @@ t.test('placeholders: `your-` or an RFC 2606 example domain, nothing else', asyn
 t.test('a filled-in .env has no problem; the email claim may keep the README example', async t => {
   t.same(envProblems(filledIn), [])
   t.same(envProblems({ ...filledIn, AUTH0_CLIENT_ID: undefined }), [], 'AUTH0_CLIENT_ID is not needed to run')
+  t.same(envProblems({ ...filledIn, VITE_AUTH0_USE_DPOP: 'true' }), [], 'DPoP on')
+  t.same(envProblems({ ...filledIn, VITE_AUTH0_USE_DPOP: '' }), [], 'DPoP off')
 })
 
 t.test('every problem is named, in one list', async t => {
@@ -41,7 +43,8 @@ t.test('every problem is named, in one list', async t => {
     AWS_REGION: undefined,
     COGNITO_USER_POOL_ID: '',
     BACKEND_PORT: '80a',
-    VITE_AUTH0_AUDIENCE: 'https://api.example.com'
+    VITE_AUTH0_AUDIENCE: 'https://api.example.com',
+    VITE_AUTH0_USE_DPOP: 'yes'
   }), [
     'AUTH0_DOMAIN is still the .env.example placeholder (your-tenant.eu.auth0.com)',
     'AWS_REGION is not set',
@@ -49,6 +52,7 @@ t.test('every problem is named, in one list', async t => {
     'VITE_AUTH0_AUDIENCE is still the .env.example placeholder (https://api.example.com)',
     'AUTH0_CLIENT_ID is still the .env.example placeholder (your-client-id)',
     'AUTH0_JWKS_URI is still the .env.example placeholder (https://your-tenant.eu.auth0.com/.well-known/jwks.json)',
-    'BACKEND_PORT is not a port number: 80a'
+    'BACKEND_PORT is not a port number: 80a',
+    'VITE_AUTH0_USE_DPOP is neither true nor false: yes'
   ])
 })
