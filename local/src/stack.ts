@@ -4,6 +4,8 @@
  * Used by `npm start` (run.ts) and by the browser tests.
  */
 import { spawn, spawnSync } from 'node:child_process'
+import { mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync } from 'node:fs'
+import { dirname, join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { startCognito } from './cognito.js'
 import { startNginx } from './nginx.js'
@@ -52,8 +54,30 @@ function run (command: string, args: string[], env: Record<string, string | unde
 
 /** Builds the API (api/dist) and the SPA into `webOutDir` from the VITE_ values in `env`. */
 export function build (env: Record<string, string>, webOutDir = 'dist') {
-  run('npm', ['run', 'build', '--workspace', 'api'], {})
+  buildApi()
   run('npx', ['--workspace', 'web', 'vite', 'build', '--logLevel', 'warn', '--outDir', webOutDir, '--emptyOutDir'], env)
+}
+
+/**
+ * The API's own build script, into a fresh folder whose files are then renamed into api/dist, each in one step:
+ * browser tests run in parallel and each builds, so another's API may be starting from api/dist right then; it
+ * must never read a half-written file. The folder sits next to api/dist, so the source maps' paths stay right.
+ */
+function buildApi () {
+  const dist = `${ROOT}api/dist`
+  const fresh = mkdtempSync(`${ROOT}api/.dist-`)
+  try {
+    run('npm', ['run', 'build', '--workspace', 'api', '--', '--outDir', fresh], {})
+    for (const entry of readdirSync(fresh, { recursive: true, withFileTypes: true })) {
+      if (!entry.isFile()) continue
+      const from = join(entry.parentPath, entry.name)
+      const to = join(dist, relative(fresh, from))
+      mkdirSync(dirname(to), { recursive: true })
+      renameSync(from, to)
+    }
+  } finally {
+    rmSync(fresh, { recursive: true, force: true })
+  }
 }
 
 export interface Stack {
