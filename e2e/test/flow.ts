@@ -16,13 +16,16 @@ export interface Target {
   screenshot?: string
 }
 
+/** Fills in the stand-in's login page at `idp` once the browser is on it. */
+export async function signInAt (idp: string, page: Page, user: { email: string, password: string }) {
+  await page.waitForURL(`${idp}/interaction/**`)
+  await page.fill('#username', user.email)
+  await page.fill('#password', user.password)
+  await page.click('button[type=submit]')
+}
+
 export function flowTests (t: Test, { urls: { spa, idp }, env, screenshot }: Target) {
-  async function signIn (page: Page, user: { email: string, password: string }) {
-    await page.waitForURL(`${idp}/interaction/**`)
-    await page.fill('#username', user.email)
-    await page.fill('#password', user.password)
-    await page.click('button[type=submit]')
-  }
+  const signIn = (page: Page, user: { email: string, password: string }) => signInAt(idp, page, user)
 
   /** Calls /me, checks the focus moved to what it produced, and returns the raw JSON the page shows. */
   async function callMe (t: Test, page: Page) {
