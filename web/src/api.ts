@@ -76,7 +76,7 @@ export async function callApi (
 async function sendBearer (getToken: () => Promise<string | undefined>, url: string, fetchFn: typeof fetch) {
   const token = await getToken()
   if (!token) return undefined
-  return fetchFn(url, { headers: { authorization: `Bearer ${token}` } }).catch(() => { throw new Unreachable() })
+  return unreachableIfThrows(() => fetchFn(url, { headers: { authorization: `Bearer ${token}` } }))
 }
 
 /**
@@ -88,7 +88,15 @@ function sendDpop (auth: Pick<AuthClient, 'createFetcher' | 'getTokenSilently'>,
   const fetcher = auth.createFetcher({
     dpopNonceId: API_NONCE_ID,
     getAccessToken: () => auth.getTokenSilently({ detailedResponse: true }),
-    fetch: request => fetchFn(request).catch(() => { throw new Unreachable() })
+    fetch: request => unreachableIfThrows(() => fetchFn(request))
   })
   return fetcher.fetchWithAuth(url)
+}
+
+async function unreachableIfThrows (send: () => Promise<Response>) {
+  try {
+    return await send()
+  } catch {
+    throw new Unreachable()
+  }
 }
