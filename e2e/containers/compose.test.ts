@@ -33,7 +33,10 @@ const [composeBin, ...composePre] = run('docker', ['compose', 'version']).ok
 const emptyEnvDir = mkdtempSync(join(tmpdir(), 'compose-env-'))
 writeFileSync(join(emptyEnvDir, '.env'), '')
 const envFile = existsSync(join(ROOT, '.env')) ? ['--env-file', join(emptyEnvDir, '.env')] : []
-const compose = (...args: string[]) => run(composeBin!, [...composePre, ...envFile, ...args], { timeout: 15 * 60_000 })
+// The compose run builds the SPA with DPoP on (the native and SAM runs keep Bearer): tokens bound to the browser's key.
+const composeEnv = { ...process.env, VITE_AUTH0_USE_DPOP: 'true' }
+const compose = (...args: string[]) =>
+  run(composeBin!, [...composePre, ...envFile, ...args], { timeout: 15 * 60_000, env: composeEnv })
 
 t.teardown(() => {
   if (!t.passing()) {
@@ -81,5 +84,6 @@ flowTests(t, {
     spa: `http://localhost:${DEFAULT_PORTS.spa}`,
     idp: `http://localhost:${DEFAULT_PORTS.idp}`
   },
-  env: localEnv(DEFAULT_PORTS)
+  env: localEnv(DEFAULT_PORTS),
+  dpop: true
 })

@@ -14,6 +14,8 @@ export interface Target {
   env: Record<string, string>
   /** Where to save the screenshot of /home after /me (the README's), if anywhere. */
   screenshot?: string
+  /** The SPA was built with VITE_AUTH0_USE_DPOP=true: API calls go out as DPoP with a proof, not as Bearer. */
+  dpop?: boolean
 }
 
 /** Fills in the stand-in's login page at `idp` once the browser is on it. */
@@ -24,12 +26,21 @@ export async function signInAt (idp: string, page: Page, user: { email: string, 
   await page.click('button[type=submit]')
 }
 
-export function flowTests (t: Test, { urls: { spa, idp }, env, screenshot }: Target) {
+export function flowTests (t: Test, { urls: { spa, idp }, env, screenshot, dpop = false }: Target) {
   const signIn = (page: Page, user: { email: string, password: string }) => signInAt(idp, page, user)
 
-  /** Calls /me, checks the focus moved to what it produced, and returns the raw JSON the page shows. */
+  /**
+   * Calls /me, checks the token went out in the scheme the build chose and the focus moved to what the call
+   * produced, and returns the raw JSON the page shows.
+   */
   async function callMe (t: Test, page: Page) {
+    const sent = page.waitForRequest(request => request.method() === 'GET' && new URL(request.url()).pathname === '/me')
     await page.click('text=Call Protected Backend /me')
+    const { authorization, dpop: proof } = (await sent).headers()
+    const scheme = dpop
+      ? { authorization: /^DPoP /, proof: /^ey/ }
+      : { authorization: /^Bearer /, proof: undefined }
+    t.match({ authorization, proof }, scheme, dpop ? 'sent as DPoP, with a proof' : 'sent as Bearer')
     const json = await page.textContent('[data-testid=me-result]')
     t.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-testid')), 'me-outcome',
       'the focus moved to the result')
