@@ -13,7 +13,7 @@ import { freePort } from '../../local/src/process.js'
 import { build, localEnv, startStack } from '../../local/src/stack.js'
 import { USERS } from '../../local/src/users.js'
 import { openPage } from './browser.js'
-import { signInAt } from './flow.js'
+import { decodeJwt as decode, signInAt } from './flow.js'
 
 const ports = { idp: await freePort(), api: await freePort(), spa: await freePort(), cognito: await freePort() }
 const env = { ...localEnv(ports), VITE_AUTH0_USE_DPOP: 'true' }
@@ -24,8 +24,6 @@ t.teardown(async () => { await stack.stop(); rmSync(webDist, { recursive: true, 
 const { spa, idp, api } = stack.urls
 const alice = USERS[0]!
 
-const decode = (jwt: string) => jwt.split('.').slice(0, 2)
-  .map(part => JSON.parse(Buffer.from(part, 'base64url').toString())) as [Record<string, any>, Record<string, any>]
 const sha256 = (text: string) => createHash('sha256').update(text).digest('base64url')
 /** RFC 7638 thumbprint of an EC public key (auth0-spa-js signs with ES256 only). */
 const thumbprint = ({ crv, kty, x, y }: Record<string, string>) => sha256(JSON.stringify({ crv, kty, x, y }))

@@ -18,6 +18,10 @@ export interface Target {
   dpop?: boolean
 }
 
+/** A JWT's header and claims, read without verifying it (what the tests check the shape of). */
+export const decodeJwt = (jwt: string) => jwt.split('.').slice(0, 2)
+  .map(part => JSON.parse(Buffer.from(part, 'base64url').toString())) as [Record<string, any>, Record<string, any>]
+
 /** Fills in the stand-in's login page at `idp` once the browser is on it. */
 export async function signInAt (idp: string, page: Page, user: { email: string, password: string }) {
   await page.waitForURL(`${idp}/interaction/**`)
@@ -73,8 +77,7 @@ export function flowTests (t: Test, { urls: { spa, idp }, env, screenshot, dpop 
 
     // The access token is shaped like Auth0's, with the email as the Post-Login Action would add it.
     const { access_token: accessToken } = await (await tokenResponse).json()
-    const [header, claims] = accessToken.split('.').slice(0, 2)
-      .map((part: string) => JSON.parse(Buffer.from(part, 'base64url').toString()))
+    const [header, claims] = decodeJwt(accessToken)
     t.match(header, { alg: 'RS256', typ: 'JWT', kid: String })
     t.match(claims, {
       iss: `${idp}/`,

@@ -1,35 +1,16 @@
-import { createHash, generateKeyPairSync, randomUUID, type KeyObject } from 'node:crypto'
-import { createSigner } from 'fast-jwt'
+import { generateKeyPairSync } from 'node:crypto'
 import t from 'tap'
 import { createDpopVerifier, jwkThumbprint, normalizeHtu } from '../../src/services/dpop.js'
+import { dpopClient } from '../fixtures/dpop-client.js'
 
 const TOKEN = 'header.payload.signature'
 const URL_ME = 'https://api.example.test/me'
 
-function es256 () {
-  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' })
-  return { privateKey, publicKey, jwk: publicKey.export({ format: 'jwk' }) }
-}
-
-const client = es256()
+const client = dpopClient()
 
 /** A proof as auth0-spa-js makes one (ES256, typ dpop+jwt, the public jwk in the header), with overrides. */
-function proof (claims: Record<string, unknown> = {}, { key = client.privateKey as KeyObject, header = {} } = {}) {
-  const sign = createSigner({
-    key: key.export({ type: 'pkcs8', format: 'pem' }).toString(),
-    algorithm: 'ES256',
-    header: { alg: 'ES256', typ: 'dpop+jwt', jwk: client.jwk, ...header }
-  })
-  const payload = {
-    jti: randomUUID(),
-    htm: 'GET',
-    htu: URL_ME,
-    iat: Math.floor(Date.now() / 1000),
-    ath: createHash('sha256').update(TOKEN).digest('base64url'),
-    ...claims
-  }
-  return sign(Object.fromEntries(Object.entries(payload).filter(([, v]) => v !== undefined)))
-}
+const proof = (claims: Record<string, unknown> = {}, header: Record<string, unknown> = {}, signer = client) =>
+  signer.proof({ htu: URL_ME, token: TOKEN, ...claims }, header)
 
 const request = (overrides: Partial<{ proof: string, method: string, url: string, accessToken: string }> = {}) =>
   ({ proof: proof(), method: 'GET', url: URL_ME, accessToken: TOKEN, ...overrides })
@@ -48,7 +29,7 @@ t.test('RFC 7638: the thumbprint of the RFC\'s own example key', async t => {
 
 t.test('a proof as the SPA makes it: its key\'s thumbprint comes back', async t => {
   const dpop = createDpopVerifier()
-  t.equal(await dpop.verify(request()), jwkThumbprint(client.jwk))
+  t.equal(await dpop.verify(request()), client.jkt)
 })
 
 t.test('htu: scheme and host case, default port, percent-encoding, query and fragment do not matter',
@@ -61,19 +42,16 @@ t.test('htu: scheme and host case, default port, percent-encoding, query and fra
   })
 
 t.test('every broken rule is refused, with its reason for the logs', async t => {
-  const other = es256()
   const now = Math.floor(Date.now() / 1000)
-  const k1 = generateKeyPairSync('ec', { namedCurve: 'secp256k1' })
+  const privateJwk = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'jwk' })
   const cases: Record<string, [ReturnType<typeof request>, RegExp]> = {
-    'typ JWT': [request({ proof: proof({}, { header: { typ: 'JWT' } }) }), /INVALID_TYPE/],
-    'signed by another key': [request({ proof: proof({}, { key: other.privateKey }) }), /INVALID_SIGNATURE/],
-    'a private key in the header': [
-      request({ proof: proof({}, { header: { jwk: client.privateKey.export({ format: 'jwk' }) } }) }), /JWK_NOT_PUBLIC/
+    'typ JWT': [request({ proof: proof({}, { typ: 'JWT' }) }), /INVALID_TYPE/],
+    'signed by another key': [request({ proof: proof({}, { jwk: client.jwk }, dpopClient()) }), /INVALID_SIGNATURE/],
+    'a private key in the header': [request({ proof: proof({}, { jwk: privateJwk }) }), /JWK_NOT_PUBLIC/],
+    'no jwk': [request({ proof: proof({}, { jwk: undefined }) }), /JWK_MISSING/],
+    'an ES256 proof with a secp256k1 key': [
+      request({ proof: proof({}, {}, dpopClient('secp256k1')) }), /JWK_ALG_MISMATCH/
     ],
-    'no jwk': [request({ proof: proof({}, { header: { jwk: undefined } }) }), /JWK_MISSING/],
-    'an ES256 proof with a secp256k1 key': [request({
-      proof: proof({}, { key: k1.privateKey, header: { jwk: k1.publicKey.export({ format: 'jwk' }) } })
-    }), /JWK_ALG_MISMATCH/],
     'another method': [request({ method: 'POST' }), /HTM_MISMATCH/],
     'another URL': [request({ url: 'https://api.example.test/other' }), /HTU_MISMATCH/],
     'another host': [request({ url: 'https://evil.example.test/me' }), /HTU_MISMATCH/],
