@@ -105,7 +105,10 @@ export function buildApp (config: Config, deps: Partial<Deps> = {}): FastifyInst
     allowedHeaders: ['Authorization', 'Content-Type', 'DPoP'],
     // The SPA reads the challenge of a 401 (a DPoP client tells a bad proof from a bad token: RFC 9449 §7.1).
     exposedHeaders: ['WWW-Authenticate'],
-    maxAge: 600
+    maxAge: 600,
+    // An OPTIONS that is not a preflight (no Origin or no Access-Control-Request-Method) gets the same empty 204:
+    // the strict default answers it with a text/plain 400 that never reaches the app's error handler.
+    strictPreflight: false
   })
   app.register(authPlugin, {
     issuer: issuerFromDomain(config.AUTH0_DOMAIN),

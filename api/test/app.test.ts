@@ -26,6 +26,22 @@ t.test('CORS: the SPA origin only', async t => {
   t.equal(own.headers['access-control-allow-origin'], 'http://localhost:3000')
 })
 
+t.test('an OPTIONS that is not a preflight gets the same empty 204, not a text/plain 400', async t => {
+  const app = await build(t)
+  const requests = {
+    'no Origin': { 'access-control-request-method': 'GET' },
+    'no Access-Control-Request-Method': { origin: 'http://localhost:3000' },
+    neither: {}
+  }
+  for (const [name, headers] of Object.entries(requests)) {
+    const res = await app.inject({ method: 'OPTIONS', url: '/me', headers })
+    t.equal(res.statusCode, 204, name)
+    t.equal(res.body, '', name)
+    t.equal(res.headers['content-type'], undefined, name)
+    t.equal(res.headers['x-content-type-options'], 'nosniff', name)
+  }
+})
+
 t.test('a 401 carries CORS headers, so the SPA can read it', async t => {
   const app = await build(t)
   const res = await app.inject({ url: '/me', headers: { origin: 'http://localhost:3000' } })

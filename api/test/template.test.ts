@@ -156,3 +156,13 @@ t.test('logs: the function writes to a group this stack owns, with a retention',
 t.test('a pool created here takes no self sign-up: nobody can squat Auth0_<sub> before its owner', async t => {
   t.same(template.Resources.UserPool.Properties.AdminCreateUserConfig, { AllowAdminCreateUserOnly: true })
 })
+
+t.test('AUTH0_ALLOWED_CLIENT_IDS comes from a parameter, empty (any application) by default', async t => {
+  const parameter = template.Parameters.Auth0AllowedClientIds
+  t.match(parameter, { Type: 'String', Default: '' })
+  t.same(fn.Properties.Environment.Variables.AUTH0_ALLOWED_CLIENT_IDS, { Ref: 'Auth0AllowedClientIds' })
+  // The values api/src/config.ts takes (and '' for unset); anything else fails the deploy, not the first request.
+  const pattern = new RegExp(parameter.AllowedPattern)
+  for (const value of ['', 'spa-client', 'abc_DEF-123,other', 'a , b']) t.match(value, pattern, `'${value}' allowed`)
+  for (const value of [',', 'a,', 'a;b', 'a b', ' a']) t.notMatch(value, pattern, `'${value}' refused`)
+})

@@ -104,7 +104,8 @@ export default fp(async function auth (fastify: FastifyInstance, options: AuthOp
       // The proof's key must be the one the token was issued to (an unbound token has no key: refused too).
       if (jkt !== thumbprint) throw new AuthError(AUTH_ERRORS.INVALID_TOKEN, 'JKT_MISMATCH', asDpop)
     }
-    if (allowedClientIds && !allowedClientIds.includes(String(claims.azp))) {
+    // Only a string azp can name the application: a list or a missing azp is refused, whatever the list holds.
+    if (allowedClientIds && !(typeof claims.azp === 'string' && allowedClientIds.includes(claims.azp))) {
       const message = 'This application may not call the API'
       throw new AuthError(AUTH_ERRORS.FORBIDDEN, 'CLIENT_NOT_ALLOWED', { message })
     }
@@ -112,8 +113,12 @@ export default fp(async function auth (fastify: FastifyInstance, options: AuthOp
   })
 }, { name: 'auth' })
 
-/** Auth0 marks client-credentials tokens with `gty`; their `sub` is `<client id>@clients`. */
-const isMachineToken = (claims: Claims) => claims.gty === 'client-credentials' || claims.sub.endsWith('@clients')
+/**
+ * Auth0 marks client-credentials tokens with `gty` (a string, or a list in some tokens: `["password"]`);
+ * their `sub` is `<client id>@clients`.
+ */
+const isMachineToken = (claims: Claims) =>
+  [claims.gty].flat().includes('client-credentials') || claims.sub.endsWith('@clients')
 
 /**
  * What the token may do: Auth0's `permissions` claim (RBAC with "Add Permissions in the Access Token"), or,

@@ -1,8 +1,11 @@
 import { createHmac } from 'node:crypto'
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { setTimeout as sleep } from 'node:timers/promises'
 import Fastify from 'fastify'
 import t from 'tap'
 import authPlugin, { requireAuth } from '../../src/plugins/auth.js'
-import { AUDIENCE, rsaKeyPair, startIdentityProvider } from '../fixtures/identity-provider.js'
+import { AUDIENCE, nextKey, rsaKeyPair, startIdentityProvider } from '../fixtures/identity-provider.js'
 import { bearer, setup } from '../helper.js'
 
 const b64url = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url')
@@ -137,7 +140,9 @@ t.test('machine-to-machine tokens are not users: 403 on /me', async t => {
       sub: 'svc-client@clients',
       azp: 'svc-client'
     }),
-    'sub <client>@clients': idp.signToken({ sub: 'svc-client@clients', azp: 'svc-client' })
+    'sub <client>@clients': idp.signToken({ sub: 'svc-client@clients', azp: 'svc-client' }),
+    'gty client-credentials, a user-like sub': idp.signToken({ gty: 'client-credentials', sub: 'auth0|svc' }),
+    'gty as a list': idp.signToken({ gty: ['client-credentials'], sub: 'auth0|svc' })
   }
   for (const [name, token] of Object.entries(machine)) {
     const res = await app.inject({ url: '/me', headers: bearer(token) })
@@ -148,6 +153,8 @@ t.test('machine-to-machine tokens are not users: 403 on /me', async t => {
   t.equal(cognito.calls.AdminGetUser, undefined, 'Cognito was not asked')
   const person = await app.inject({ url: '/me', headers: bearer(idp.signToken({ gty: 'password', azp: 'spa' })) })
   t.equal(person.statusCode, 200, 'another grant type is a person')
+  const listed = await app.inject({ url: '/me', headers: bearer(idp.signToken({ gty: ['password'], azp: 'spa' })) })
+  t.equal(listed.statusCode, 200, 'and so is another grant type in a list')
 })
 
 t.test('AUTH0_ALLOWED_CLIENT_IDS: tokens issued to other applications get 403', async t => {
@@ -168,4 +175,86 @@ t.test('AUTH0_ALLOWED_CLIENT_IDS: tokens issued to other applications get 403', 
   const { app: open, idp: openIdp } = await setup(t)
   const anyApplication = await open.inject({ url: '/me', headers: bearer(openIdp.signToken({ azp: 'evil-client' })) })
   t.equal(anyApplication.statusCode, 200, 'unset: any application')
+})
+
+t.test('AUTH0_ALLOWED_CLIENT_IDS: only a string azp names an application', async t => {
+  const { app, idp } = await setup(t, { AUTH0_ALLOWED_CLIENT_IDS: 'spa-client,undefined,null' })
+  const refused = {
+    'azp as a list holding an allowed id': { azp: ['spa-client'] },
+    'no azp, with "undefined" in the list': {},
+    'azp null, with "null" in the list': { azp: null }
+  }
+  for (const [name, claims] of Object.entries(refused)) {
+    const res = await app.inject({ url: '/me', headers: bearer(idp.signToken(claims)) })
+    t.equal(res.statusCode, 403, name)
+    t.same(res.json(), { error: 'forbidden', message: 'This application may not call the API' }, name)
+  }
+  t.equal((await app.inject({ url: '/me', headers: bearer(idp.signToken({ azp: 'spa-client' })) })).statusCode, 200)
+})
+
+t.test('a JWKS URL that redirects is an outage: the redirect is not followed', async t => {
+  let location = ''
+  let redirects = 0
+  const redirector = createServer((req, res) => { redirects++; res.writeHead(302, { location }).end() })
+  await new Promise<void>(resolve => redirector.listen(0, '127.0.0.1', resolve))
+  t.after(() => new Promise(resolve => { redirector.closeAllConnections(); redirector.close(resolve) }))
+  const { port } = redirector.address() as AddressInfo
+  const { app, idp } = await setup(t, { AUTH0_JWKS_URI: `http://127.0.0.1:${port}/.well-known/jwks.json` })
+  location = `${idp.domain}/.well-known/jwks.json` // a valid key set, with the token's key
+  const res = await app.inject({ url: '/me', headers: bearer(idp.signToken()) })
+  t.equal(res.statusCode, 503)
+  t.same(res.json(), { error: 'jwks_unavailable', message: 'Cannot verify access tokens right now' })
+  t.equal(redirects, 1, 'the configured URL was asked')
+  t.equal(idp.jwksRequests, 0, 'the place it redirects to was not')
+})
+
+t.test('a flood of made-up kids cannot keep a newly published key out', async t => {
+  const cooldownMs = 1_000
+  const idp = await startIdentityProvider()
+  const app = Fastify()
+  t.after(async () => { await app.close(); await idp.close() })
+  // The plugin's options extend the verifier's: a short cooldown keeps the test to a few seconds.
+  await app.register(authPlugin, { issuer: idp.issuer, audience: AUDIENCE, cooldownMs })
+  await app.register(async scope => {
+    requireAuth(scope)
+    scope.get('/me', async request => ({ sub: request.user!.sub }))
+  })
+  const call = (token: string) => app.inject({ url: '/me', headers: bearer(token) })
+  const startedAt = Date.now()
+  t.equal((await call(idp.signToken())).statusCode, 200)
+
+  const flooding = { on: true }
+  const floodAnswers = new Set<number>()
+  let sent = 0
+  const flood = (async () => {
+    while (flooding.on) {
+      const batch = Array.from({ length: 20 }, () => call(idp.signToken({}, { kid: `made-up-${sent++}` })))
+      for (const res of await Promise.all(batch)) floodAnswers.add(res.statusCode)
+      await sleep(1)
+    }
+  })()
+  await sleep(2.5 * cooldownMs)
+  const rotated = nextKey(idp)
+  rotated.publish()
+  const publishedAt = Date.now()
+  const fetchesBefore = idp.jwksRequests
+  let accepted = false
+  while (!accepted && Date.now() - publishedAt < 5 * cooldownMs) {
+    accepted = (await call(rotated.sign())).statusCode === 200
+    if (!accepted) await sleep(10)
+  }
+  const tookMs = Date.now() - publishedAt
+  flooding.on = false
+  await flood
+  const elapsedMs = Date.now() - startedAt
+
+  t.ok(accepted, 'the new key is accepted')
+  t.ok(tookMs <= cooldownMs + 300, `within one cooldown (${tookMs} ms, cooldown ${cooldownMs} ms)`)
+  t.same([...floodAnswers], [401], 'every made-up kid got a 401')
+  t.ok(idp.jwksRequests - fetchesBefore <= 2, 'the flood did not add fetches beyond the rate limit')
+  // Each fetch comes at least a cooldown after the one before: the first, then at most one per cooldown.
+  const fetchBudget = 1 + Math.ceil(elapsedMs / cooldownMs)
+  t.ok(idp.jwksRequests <= fetchBudget, `${idp.jwksRequests} fetches in ${elapsedMs} ms (at most ${fetchBudget})`)
+  t.comment(`new key accepted after ${tookMs} ms under a flood of ${sent} made-up kids; ` +
+    `${idp.jwksRequests} JWKS fetches in all over ${elapsedMs} ms`)
 })

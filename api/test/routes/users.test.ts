@@ -27,6 +27,22 @@ t.test('no federated profile: 404 in the app\'s error shape', async t => {
   t.same(res.json(), { error: 'not_found', message: 'Cognito has no federated profile for this user' })
 })
 
+t.test('a look-alike under the federated name is no federated profile: 404, as on /me', async t => {
+  const links = JSON.stringify([{ providerName: 'Auth0', userId: 'auth0|mallory', providerType: 'OIDC' }])
+  const cases = {
+    'self sign-up under the federated name': { UserStatus: 'CONFIRMED' },
+    'federated, for another sub': { UserStatus: 'EXTERNAL_PROVIDER', identities: links }
+  }
+  for (const [name, user] of Object.entries(cases)) {
+    const { app, idp, cognito } = await setup(t)
+    cognito.lookalikes.set('Auth0_auth0|bob', user)
+    const res = await app.inject({ url: '/users/auth0%7Cbob', headers: bearer(idp.signToken(reader)) })
+    t.equal(res.statusCode, 404, name)
+    t.same(res.json(), { error: 'not_found', message: 'Cognito has no federated profile for this user' }, name)
+    t.equal(cognito.calls.AdminGetUser, 1, `${name}: Cognito was asked`)
+  }
+})
+
 t.test('a sub that is not an Auth0 user id: 400, and Cognito is never asked', async t => {
   const { app, idp, cognito } = await setup(t)
   const headers = bearer(idp.signToken(reader))

@@ -1,22 +1,15 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import t, { type Test } from 'tap'
 import { AuthError, createJwtVerifier, type JwtVerifierOptions } from '../../src/services/jwt-verifier.js'
-import { AUDIENCE, rsaKeyPair, startIdentityProvider, type IdentityProvider } from '../fixtures/identity-provider.js'
+import {
+  AUDIENCE, nextKey, rsaKeyPair, startIdentityProvider, type IdentityProvider
+} from '../fixtures/identity-provider.js'
 
 async function setup (t: Test, options: Partial<JwtVerifierOptions> = {}) {
   const idp = await startIdentityProvider()
   const verifier = createJwtVerifier({ issuer: idp.issuer, audience: AUDIENCE, ...options })
   t.after(async () => { await verifier.close(); await idp.close() })
   return { idp, verifier }
-}
-
-/** A second signing key, published in the JWKS only when `publish()` is called. */
-function nextKey (idp: IdentityProvider, kid = 'key-2') {
-  const { privateKey, publicKey } = rsaKeyPair()
-  return {
-    sign: (claims = {}) => idp.signToken(claims, { key: privateKey, kid }),
-    publish: () => { idp.keys.push({ ...publicKey.export({ format: 'jwk' }), kid, alg: 'RS256', use: 'sig' }) }
-  }
 }
 
 const failure = (promise: Promise<unknown>) =>
@@ -70,41 +63,6 @@ t.test('unknown kids: one fetch per cooldown, refused without a fetch in between
   await sleep(1_020)
   await failure(verifier.verify(idp.signToken({}, { kid: 'random-x' })))
   t.equal(idp.jwksRequests, 2, 'after the cooldown an unknown kid asks the issuer again')
-})
-
-t.test('a flood of made-up kids cannot keep a newly published key out', async t => {
-  const cooldownMs = 1_000
-  const { idp, verifier } = await setup(t, { cooldownMs })
-  await verifier.verify(idp.signToken())
-  const flooding = { on: true }
-  let sent = 0
-  const madeUpKid = () => verifier.verify(idp.signToken({}, { kid: `made-up-${sent++}` }))
-  const flood = (async () => {
-    while (flooding.on) {
-      await Promise.allSettled(Array.from({ length: 20 }, () => madeUpKid()))
-      await sleep(1)
-    }
-  })()
-  await sleep(2.5 * cooldownMs)
-  const rotated = nextKey(idp)
-  rotated.publish()
-  const publishedAt = Date.now()
-  const fetchesBefore = idp.jwksRequests
-  let accepted = false
-  while (!accepted && Date.now() - publishedAt < 5 * cooldownMs) {
-    accepted = await verifier.verify(rotated.sign()).then(() => true, () => false)
-    if (!accepted) await sleep(10)
-  }
-  const tookMs = Date.now() - publishedAt
-  flooding.on = false
-  await flood
-  t.ok(accepted, 'the new key is accepted')
-  t.ok(tookMs <= cooldownMs + 300, `within one cooldown (${tookMs} ms, cooldown ${cooldownMs} ms)`)
-  t.ok(idp.jwksRequests - fetchesBefore <= 2, 'the flood did not add fetches beyond the rate limit')
-  const fetchBudget = 2 + Math.ceil((Date.now() - publishedAt + 2.5 * cooldownMs) / cooldownMs)
-  t.ok(idp.jwksRequests <= fetchBudget, `${idp.jwksRequests} fetches for ${sent} made-up kids`)
-  t.comment(`new key accepted after ${tookMs} ms under a flood of ${sent} made-up kids; ` +
-    `${idp.jwksRequests} JWKS fetches in all`)
 })
 
 t.test('a key removed from the JWKS stops working at the next refresh', async t => {
