@@ -48,17 +48,16 @@ export function loadConfig (env: Record<string, string | undefined> = process.en
   for (const [name, schema] of Object.entries(ConfigSchema.properties) as Array<[string, Keywords]>) {
     const given = data[name] ?? schema.default
     if (given === undefined) {
-      if (required.has(name)) missing.push(`${name} is not set`)
+      if (required.has(name)) missing.push(`${name} is ${env[name] === '' ? 'empty' : 'not set'}`)
       continue
     }
     const { value, problems } = check(schema, given)
     config[name] = value
     invalid.push(...problems.map(problem => `${name} ${problem}`))
   }
-  if (missing.length || invalid.length) {
-    throw new ConfigError([...missing, ...invalid, ...placeholders(data)].join('; '))
-  }
-  const problems = [...placeholders(config), ...endpointProblems(config as Config)]
+  // The endpoints are judged next to a usable AUTH0_DOMAIN only: without one, what is missing says enough.
+  const endpoints = typeof config.AUTH0_DOMAIN === 'string' ? endpointProblems(config as Config) : []
+  const problems = [...missing, ...invalid, ...placeholders(config), ...endpoints]
   if (problems.length) throw new ConfigError(problems.join('; '))
   return config as Config
 }
@@ -107,19 +106,25 @@ function check (schema: Keywords, given: unknown): { value: unknown, problems: s
   return { value, problems }
 }
 
-/** .env.example's sample values (`your-tenant.eu.auth0.com`, `https://api.example.com`), RFC 2606 example domains. */
-const PLACEHOLDER = /your-|(^|[/.@])example\.(com|org|net)($|[/:])/i
+/**
+ * A value left from .env.example (`your-tenant.eu.auth0.com`, `https://api.example.com`): it contains `your-` or
+ * names an RFC 2606 example domain (example.com, .org, .net, or a subdomain). `.test` names are not placeholders:
+ * the stand-ins use https://api.local.test. `npm start` applies the same rule to the SPA's values.
+ */
+export function isPlaceholder (value: string): boolean {
+  return /your-|(^|[/.@])example\.(com|org|net)($|[/:])/i.test(value)
+}
 
 function placeholders (env: Partial<Record<string, unknown>>): string[] {
-  return (['AUTH0_DOMAIN', 'AUTH0_AUDIENCE', 'AUTH0_JWKS_URI', 'COGNITO_USER_POOL_ID'] as const)
-    .filter(name => PLACEHOLDER.test(String(env[name] ?? '')))
+  return (['AUTH0_DOMAIN', 'AUTH0_AUDIENCE', 'AUTH0_EMAIL_CLAIM', 'AUTH0_JWKS_URI', 'COGNITO_USER_POOL_ID'] as const)
+    .filter(name => isPlaceholder(String(env[name] ?? '')))
     .map(name => `${name} is still the .env.example placeholder (${env[name]})`)
 }
 
 /**
  * Auth0, its JWKS and Cognito are reached over https. Plain http is only for the local stand-ins: on
- * loopback, or the compose services `idp` and `cognito`, and only while AUTH0_DOMAIN is a stand-in too,
- * so a real tenant can never be paired with a stand-in's keys or users.
+ * loopback, or the compose services `idp` and `cognito`. Both sides are real or both are stand-ins: a real
+ * tenant is never paired with a stand-in's keys or users, and a stand-in's tokens never read a real user pool.
  */
 function endpointProblems (config: Config): string[] {
   let issuer: URL
@@ -141,11 +146,17 @@ function endpointProblems (config: Config): string[] {
   for (const name of ['AUTH0_JWKS_URI', 'AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER', 'AWS_ENDPOINT_URL'] as const) {
     const value = config[name]
     if (!value || !value.startsWith('http:')) continue
-    const host = new URL(value).hostname
+    const host = URL.canParse(value) ? new URL(value).hostname : ''
     if (!local) problems.push(`${name} must use https with a real Auth0 domain (http is for stand-ins): ${value}`)
     else if (!LOOPBACK.has(host) && !STAND_INS.has(host)) {
       problems.push(`${name} must use https unless it is on loopback or a compose stand-in: ${value}`)
     }
+  }
+  // The SDK takes the service's own endpoint over the one for every service.
+  const cognito = config.AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER ?? config.AWS_ENDPOINT_URL
+  if (local && LOOPBACK.has(issuer.hostname) && !cognito?.startsWith('http:')) {
+    problems.push(`AUTH0_DOMAIN is a local stand-in (${config.AUTH0_DOMAIN}) but Cognito is not: set ` +
+      'AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER to the Cognito stand-in, or AUTH0_DOMAIN to your tenant')
   }
   return problems
 }

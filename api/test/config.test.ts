@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import t from 'tap'
-import { ConfigError, issuerFromDomain, loadConfig } from '../src/config.js'
+import { ConfigError, isPlaceholder, issuerFromDomain, loadConfig } from '../src/config.js'
 
 const minimal = {
   AUTH0_DOMAIN: 'tenant.eu.auth0.com',
@@ -67,11 +67,13 @@ t.test('.env.example placeholders stop the API, every one named in one message',
     ...minimal,
     AUTH0_DOMAIN: 'your-tenant.eu.auth0.com',
     AUTH0_AUDIENCE: 'https://api.example.com',
+    AUTH0_EMAIL_CLAIM: 'https://api.example.com/email',
     COGNITO_USER_POOL_ID: ''
   }), { name: 'ConfigError' }) as Error
-  t.equal(err.message, 'COGNITO_USER_POOL_ID is not set; ' +
+  t.equal(err.message, 'COGNITO_USER_POOL_ID is empty; ' +
     'AUTH0_DOMAIN is still the .env.example placeholder (your-tenant.eu.auth0.com); ' +
-    'AUTH0_AUDIENCE is still the .env.example placeholder (https://api.example.com)')
+    'AUTH0_AUDIENCE is still the .env.example placeholder (https://api.example.com); ' +
+    'AUTH0_EMAIL_CLAIM is still the .env.example placeholder (https://api.example.com/email)')
   for (const value of ['https://example.org', 'https://login.example.net/', 'YOUR-TENANT.auth0.com']) {
     const placeholder = /AUTH0_DOMAIN is still the .env.example placeholder/
     t.throws(() => loadConfig({ ...minimal, AUTH0_DOMAIN: value }), { message: placeholder }, value)
@@ -81,17 +83,30 @@ t.test('.env.example placeholders stop the API, every one named in one message',
   }
 })
 
+t.test('placeholders: `your-` or an RFC 2606 example domain, nothing else', async t => {
+  for (const value of [
+    'your-tenant.eu.auth0.com', 'YOUR-CLIENT-ID', 'https://api.example.com', 'example.org',
+    'http://a.b.example.net:8080/x', 'https://EXAMPLE.COM/'
+  ]) t.ok(isPlaceholder(value), value)
+  for (const value of [
+    'dev-abc123.eu.auth0.com', 'https://api.local.test', 'http://localhost:4000', 'notexample.com',
+    'https://example.community', 'eu-west-1_AbC123xyz', 'Xk2mLq9', 'https://[not a host'
+  ]) t.notOk(isPlaceholder(value), value)
+})
+
 t.test('plain http only for loopback and the compose stand-ins, never next to a real tenant', async t => {
-  const local = { ...minimal, AUTH0_DOMAIN: 'http://localhost:4000' }
+  const local = {
+    ...minimal, AUTH0_DOMAIN: 'http://localhost:4000', AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: 'http://127.0.0.1:9229'
+  }
   const accepted = [
     local,
-    { ...minimal, AUTH0_DOMAIN: 'http://127.0.0.1:4000' },
+    { ...local, AUTH0_DOMAIN: 'http://127.0.0.1:4000' },
     {
       ...local,
       AUTH0_JWKS_URI: 'http://idp:4000/.well-known/jwks.json',
       AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: 'http://cognito:9229'
     },
-    { ...local, AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: 'http://127.0.0.1:9229' },
+    { ...local, AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: undefined, AWS_ENDPOINT_URL: 'http://localhost:9229' },
     {
       ...minimal,
       AUTH0_JWKS_URI: 'https://keys.acme.test/jwks.json',
@@ -123,6 +138,14 @@ t.test('plain http only for loopback and the compose stand-ins, never next to a 
     [
       { ...local, AUTH0_JWKS_URI: 'http://keys.acme.test/jwks.json' },
       'AUTH0_JWKS_URI must use https unless it is on loopback or a compose stand-in'
+    ],
+    [
+      { ...local, AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: '' },
+      'AUTH0_DOMAIN is a local stand-in (http://localhost:4000) but Cognito is not'
+    ],
+    [
+      { ...local, AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: 'https://cognito-idp.eu-west-1.amazonaws.com' },
+      'AUTH0_DOMAIN is a local stand-in (http://localhost:4000) but Cognito is not'
     ]
   ]
   for (const [env, message] of refused) {
@@ -136,6 +159,12 @@ t.test('plain http only for loopback and the compose stand-ins, never next to a 
   }
   t.throws(() => loadConfig(both),
     { message: /^AUTH0_JWKS_URI .*; AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER / }, 'both named at once')
+  t.throws(() => loadConfig({ ...both, AUTH0_AUDIENCE: '' }),
+    { message: /^AUTH0_AUDIENCE is empty; AUTH0_JWKS_URI .*; AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER / },
+    'next to a missing value, in the same message')
+  t.throws(() => loadConfig({ ...local, AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: 'http://[::1' }),
+    { name: 'ConfigError', message: /must use https unless it is on loopback or a compose stand-in/ },
+    'an endpoint URL that does not parse is refused, not thrown as a TypeError')
 })
 
 t.test('DPOP_MODE: allowed unless set; only the three modes', async t => {
@@ -165,7 +194,9 @@ t.test('API_PUBLIC_URL: scheme, host and a base path; https unless on loopback, 
       ['http://api.acme.test', 'API_PUBLIC_URL must use https unless it is on loopback: http://api.acme.test']
     ]
     for (const [url, message] of refused) {
-      const local = { ...minimal, AUTH0_DOMAIN: 'http://localhost:4000', API_PUBLIC_URL: url }
+      const local = {
+        ...minimal, AUTH0_DOMAIN: 'http://localhost:4000', AWS_ENDPOINT_URL: 'http://localhost:9229', API_PUBLIC_URL: url
+      }
       const err = t.throws(() => loadConfig(local), { name: 'ConfigError' }) as Error
       t.ok(err.message.startsWith(message), err.message)
     }

@@ -21,6 +21,7 @@ async function start (t: Test, env: Record<string, string>) {
     env: {
       PATH: process.env.PATH,
       AUTH0_DOMAIN: 'http://127.0.0.1:9',
+      AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: 'http://127.0.0.1:9',
       AUTH0_AUDIENCE: 'https://api.acme.test',
       AWS_REGION: 'us-east-1',
       COGNITO_USER_POOL_ID: 'us-east-1_Abc123',

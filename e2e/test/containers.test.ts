@@ -70,7 +70,7 @@ t.test('the browser reaches the API at a published URL, the API reaches the stan
   const web = compose.services.web.build.args
   const api = compose.services.api.environment
   /* eslint-disable no-template-curly-in-string -- compose's own ${VAR} syntax, not a template literal */
-  t.equal(web.VITE_BACKEND_BASE_URL, '${VITE_BACKEND_BASE_URL:-http://localhost:8000}')
+  t.equal(web.VITE_BACKEND_BASE_URL, '${VITE_BACKEND_BASE_URL-http://localhost:8000}')
   // Unset: the stand-ins. Set, even empty (a .env copied from .env.example): the real services.
   t.equal(api.AUTH0_JWKS_URI, '${AUTH0_JWKS_URI-http://idp:4000/.well-known/jwks.json}')
   t.equal(
@@ -121,4 +121,23 @@ t.test('with a real .env, compose can never point the API at a stand-in: it refu
   t.match(real.stdout, /EADDRNOTAVAIL/, 'it got as far as listening')
   t.notMatch(real.stderr, /Configuration error/)
   t.same(apiEnv({ ...realEnv, AUTH0_JWKS_URI: '', AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: '' }).AUTH0_JWKS_URI, '')
+  // A .env that leaves a required value empty: the API names it, no stand-in's value fills it.
+  const fromExample = { ...realEnv, AUTH0_JWKS_URI: '', AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: '' }
+  const empty = boot({ ...fromExample, AUTH0_DOMAIN: '', COGNITO_USER_POOL_ID: '' })
+  t.equal(empty.status, 1)
+  t.match(empty.stderr, /^Configuration error: AUTH0_DOMAIN is empty; COGNITO_USER_POOL_ID is empty\n$/)
+  // One without an AUTH0_DOMAIN line at all: the stand-in's domain next to AWS's Cognito is refused.
+  const { AUTH0_DOMAIN: _, ...noDomain } = fromExample
+  const mixed = boot(noDomain)
+  t.equal(mixed.status, 1)
+  t.match(mixed.stderr, /^Configuration error: AUTH0_DOMAIN is a local stand-in \(http:\/\/localhost:4000\) but Cog/)
+})
+
+t.test('a value .env names, even empty, reaches the API and the SPA build as it is', async t => {
+  const named = (value: unknown) => /\$\{(?!\w*PORT)\w+:-/.test(String(value))
+  const services = compose.services
+  const values = [...Object.values(services.api.environment), ...Object.values(services.web.build.args)]
+  t.same(values.filter(named), [], 'only ports fall back when empty (`:-`)')
+  t.equal(interpolate(services.web.build.args.VITE_AUTH0_DOMAIN, { VITE_AUTH0_DOMAIN: '' }), '',
+    'the SPA shows its configuration page instead of going to the stand-in')
 })

@@ -166,7 +166,7 @@ export function flowTests (t: Test, { urls: { spa, idp }, env, screenshot, dpop 
     t.equal(await page.textContent('[data-testid=email]'), alice.email)
   })
 
-  t.test('on a phone (390x844): no sideways scrolling, a one-line header, the email whole', async t => {
+  t.test('on a phone (390x844): no sideways scrolling, a one-line header, no email broken mid-word', async t => {
     const { page, console } = await openPage(t, { viewport: { width: 390, height: 844 } })
     async function fits (where: string) {
       const { pageWidth, viewportWidth, wrapped, cut } = await measureLayout(page, {
@@ -185,6 +185,51 @@ export function flowTests (t: Test, { urls: { spa, idp }, env, screenshot, dpop 
     await callMe(t, page)
     await fits('/home after /me')
     t.comment(`screenshot: ${await keepScreenshot(page, 'phone-home-after-me.png')}`)
+
+    await lengthenEmail(page, 'averyveryverylongmailboxnamewithoutbreaks1234567')
+    const { pageWidth, viewportWidth, wrapped, cut } = await measureLayout(page, {
+      oneLine: ['header'], whole: ['[data-testid=auth-state]']
+    })
+    t.ok(pageWidth <= viewportWidth, `a long email: ${pageWidth}px of content in ${viewportWidth}px`)
+    t.same(wrapped, [], 'a long email: the header stays on one line')
+    t.equal(cut.length, 1, 'a long email: the header cuts it short, with an ellipsis')
+    t.same(await emailLines(page), { broken: [], lines: 2, scrolls: true },
+      'a long email on the page: no part broken, a new line after the @, the mailbox scrolls inside its box')
+
+    // An error_description is quoted as Auth0 sent it, even one unbroken word.
+    await page.goto(`${spa}/callback?error=invalid_request&error_description=${'0123456789abcdef'.repeat(12)}`)
+    await page.waitForSelector('text=Login did not complete')
+    await fits('a long error on /callback')
     noNotFound(t, console)
+  })
+}
+
+/**
+ * No stand-in user has a long email: this lengthens the mailbox of the one shown, in the header and on
+ * /home, in the DOM the app rendered, so the places where it may break are still the app's own.
+ */
+function lengthenEmail (page: Page, mailbox: string) {
+  return page.evaluate(mailbox => {
+    for (const shown of document.querySelectorAll('[data-testid=auth-state], [data-testid=email]')) {
+      const text = [...shown.childNodes].find((node): node is Text => node instanceof Text && node.data.includes('@'))
+      text!.data = text!.data.replace(/^[^@]*/, mailbox)
+    }
+  }, mailbox)
+}
+
+/** How /home's email is laid out: the parts broken over lines (each then has a box per line), lines, overflow. */
+function emailLines (page: Page) {
+  return page.$eval('[data-testid=email]', dd => {
+    const boxes = (node: Node) => {
+      const range = document.createRange()
+      range.selectNodeContents(node)
+      return [...range.getClientRects()]
+    }
+    const parts = [...dd.childNodes].filter(node => node instanceof Text)
+    return {
+      broken: parts.filter(part => boxes(part).length > 1).map(part => part.data),
+      lines: new Set(boxes(dd).map(box => Math.round(box.top))).size,
+      scrolls: dd.scrollWidth > dd.clientWidth
+    }
   })
 }

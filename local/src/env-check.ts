@@ -1,47 +1,34 @@
 /**
- * Checks a real `.env` before anything is built: every value the API and the SPA need is set and
- * is not a placeholder left from .env.example, so that one message names every gap at once.
+ * Checks a real `.env` before anything is built, with the same rules the API and the SPA apply when they
+ * start, so that one message names every gap at once: the API's settings by its own `loadConfig`, the SPA's
+ * by its own `readConfig`, plus what only a filled-in file can get wrong (a placeholder, a port).
  */
+import { ConfigError, isPlaceholder, loadConfig } from '../../api/src/config.js'
+import { CONFIG_KEYS, readConfig } from '../../web/src/config.js'
 
-/** The API's required settings, then the SPA's (baked into the bundle at build time). */
-const REQUIRED = [
-  'AUTH0_DOMAIN', 'AUTH0_AUDIENCE', 'AWS_REGION', 'COGNITO_USER_POOL_ID',
-  'VITE_AUTH0_DOMAIN', 'VITE_AUTH0_CLIENT_ID', 'VITE_AUTH0_AUDIENCE', 'VITE_AUTH0_REDIRECT_URI', 'VITE_BACKEND_BASE_URL'
-]
-// May stay empty, but a placeholder there means the .env is still half filled in (the API refuses one in
-// AUTH0_JWKS_URI). AUTH0_EMAIL_CLAIM is left out on purpose: it names a claim, not an endpoint, and a
-// wrong one only leaves the email empty.
-const OPTIONAL = ['AUTH0_CLIENT_ID', 'AUTH0_JWKS_URI']
-const PORTS = ['BACKEND_PORT', 'FRONTEND_PORT']
-
-/**
- * A value left from .env.example: it contains `your-` or names an RFC 2606 example domain (example.com,
- * .org, .net, or a subdomain). `.test` names are not placeholders: the stand-ins use https://api.local.test.
- * The same rule as the API's PLACEHOLDER (api/src/config.ts), so both refuse the same values.
- */
-export function isPlaceholder (value: string): boolean {
-  return /your-|(^|[/.@])example\.(com|org|net)($|[/:])/i.test(value)
-}
-
-/** One phrase per problem, e.g. `COGNITO_USER_POOL_ID is empty`; none when `env` is usable. */
+/** One phrase per problem, e.g. `COGNITO_USER_POOL_ID is not set`; none when `env` is usable. */
 export function envProblems (env: Record<string, string | undefined>): string[] {
   const problems: string[] = []
-  for (const name of [...REQUIRED, ...OPTIONAL]) {
-    const value = env[name]
-    if (value === undefined || value === '') {
-      if (REQUIRED.includes(name)) problems.push(`${name} is ${value === undefined ? 'not set' : 'empty'}`)
-    } else if (isPlaceholder(value)) {
-      problems.push(`${name} is still the .env.example placeholder (${value})`)
-    }
+  try {
+    loadConfig(env)
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err
+    problems.push(...err.message.split('; '))
   }
-  for (const name of PORTS) {
+  const placeholder = (name: string) => `${name} is still the .env.example placeholder (${env[name]})`
+  for (const name of CONFIG_KEYS) {
     const value = env[name]
-    const port = Number(value)
-    const valid = Number.isInteger(port) && port > 0 && port < 65536
-    if (value && !valid) problems.push(`${name} is not a port number: ${value}`)
+    if (!value?.trim()) problems.push(`${name} is ${value === undefined ? 'not set' : 'empty'}`)
+    else if (isPlaceholder(value)) problems.push(placeholder(name))
   }
-  // The SPA's switch for DPoP (web/src/config.ts): a typo would otherwise only show once the app is open.
-  const dpop = env.VITE_AUTH0_USE_DPOP?.trim()
-  if (dpop && !/^(true|false)$/i.test(dpop)) problems.push(`VITE_AUTH0_USE_DPOP is neither true nor false: ${dpop}`)
+  const spa = readConfig(env)
+  if (!spa.ok) problems.push(...spa.invalid.map(entry => entry.replace(/^(\w+): /, '$1 must be ')))
+  // Not read at run time (the README's Cognito steps and SAM use it), but a placeholder means a half-filled file.
+  if (env.AUTH0_CLIENT_ID && isPlaceholder(env.AUTH0_CLIENT_ID)) problems.push(placeholder('AUTH0_CLIENT_ID'))
+  // The SPA's port is the runner's own setting; the API checks BACKEND_PORT.
+  const port = env.FRONTEND_PORT
+  if (port && !(Number.isInteger(Number(port)) && Number(port) > 0 && Number(port) < 65536)) {
+    problems.push(`FRONTEND_PORT is not a port number: ${port}`)
+  }
   return problems
 }

@@ -16,7 +16,7 @@ export async function realEnv (): Promise<Record<string, string>> {
   return {
     AUTH0_DOMAIN: `http://localhost:${idp}`,
     AUTH0_AUDIENCE: 'https://api.local.test',
-    AUTH0_EMAIL_CLAIM: 'https://api.example.com/email',
+    AUTH0_EMAIL_CLAIM: 'https://api.local.test/email',
     AWS_REGION: 'us-east-1',
     AWS_ACCESS_KEY_ID: 'test',
     AWS_SECRET_ACCESS_KEY: 'test',

@@ -31,6 +31,14 @@ export function readConfig (env: Partial<Record<string, unknown>>): ConfigResult
   // A typo must not quietly leave DPoP off.
   const dpop = value(DPOP_KEY).toLowerCase()
   const invalid = ['', 'true', 'false'].includes(dpop) ? [] : [`${DPOP_KEY}: true or false`]
+  // Tokens travel to both: plain http only to a stand-in on this machine. A bare domain means https.
+  for (const [key, url] of [
+    ['VITE_AUTH0_DOMAIN', value('VITE_AUTH0_DOMAIN') && withScheme(value('VITE_AUTH0_DOMAIN'))],
+    ['VITE_BACKEND_BASE_URL', value('VITE_BACKEND_BASE_URL')]
+  ] as const) {
+    const problem = url && transportProblem(url)
+    if (problem) invalid.push(`${key}: ${problem}`)
+  }
   if (missing.length > 0 || invalid.length > 0) return { ok: false, missing, invalid }
   return {
     ok: true,
@@ -47,5 +55,21 @@ export function readConfig (env: Partial<Record<string, unknown>>): ConfigResult
 
 /** `https://<domain>` unless the domain names its own scheme (a local stand-in): auth0-spa-js' rule. */
 export function auth0Origin (domain: string): string {
-  return new URL(/^https?:\/\//i.test(domain) ? domain : `https://${domain}`).origin
+  return new URL(withScheme(domain)).origin
+}
+
+const withScheme = (domain: string) => /^https?:\/\//i.test(domain) ? domain : `https://${domain}`
+
+const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]'])
+
+/** What keeps `url` from being https, or http to this machine; nothing when it is one of those. */
+function transportProblem (url: string): string | undefined {
+  let parsed: URL
+  try {
+    parsed = new URL(url)
+  } catch {
+    return 'an http(s) URL'
+  }
+  if (parsed.protocol === 'https:' || (parsed.protocol === 'http:' && LOOPBACK.has(parsed.hostname))) return
+  return parsed.protocol === 'http:' ? 'https unless on loopback' : 'an http(s) URL'
 }

@@ -44,6 +44,34 @@ t.test('every missing or blank value is named', async t => {
   })
 })
 
+t.test('Auth0 and the API: https, or plain http on loopback (a local stand-in); a bare domain means https', async t => {
+  const problems = (env: Record<string, string>) => {
+    const result = readConfig({ ...complete, ...env })
+    return result.ok ? [] : result.invalid
+  }
+  for (const domain of ['tenant.eu.auth0.com', 'https://tenant.eu.auth0.com', 'http://localhost:4000',
+    'http://127.0.0.1:4000', 'http://[::1]:4000']) {
+    t.same(problems({ VITE_AUTH0_DOMAIN: domain }), [], domain)
+  }
+  for (const base of ['https://api.acme.io', 'http://localhost:8000', 'http://127.0.0.1:8000', 'http://[::1]:8000']) {
+    t.same(problems({ VITE_BACKEND_BASE_URL: base }), [], base)
+  }
+  t.same(problems({ VITE_AUTH0_DOMAIN: 'http://tenant.eu.auth0.com', VITE_BACKEND_BASE_URL: 'http://api.acme.io' }), [
+    'VITE_AUTH0_DOMAIN: https unless on loopback',
+    'VITE_BACKEND_BASE_URL: https unless on loopback'
+  ])
+  t.same(problems({ VITE_AUTH0_DOMAIN: 'http://localhost.acme.io' }), ['VITE_AUTH0_DOMAIN: https unless on loopback'],
+    'loopback is the host, not a prefix of it')
+  for (const base of ['api.acme.io', 'localhost:8000', 'ftp://api.acme.io', 'https://']) {
+    t.same(problems({ VITE_BACKEND_BASE_URL: base }), ['VITE_BACKEND_BASE_URL: an http(s) URL'], base)
+  }
+  t.same(readConfig({ VITE_AUTH0_DOMAIN: 'http://tenant.eu.auth0.com' }), {
+    ok: false,
+    missing: CONFIG_KEYS.filter(key => key !== 'VITE_AUTH0_DOMAIN'),
+    invalid: ['VITE_AUTH0_DOMAIN: https unless on loopback']
+  }, 'named next to what is missing; a missing value is not also invalid')
+})
+
 t.test('Auth0 origin: https unless the domain names its scheme', async t => {
   t.equal(auth0Origin('tenant.eu.auth0.com'), 'https://tenant.eu.auth0.com')
   t.equal(auth0Origin('http://localhost:4000'), 'http://localhost:4000')

@@ -1,6 +1,6 @@
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { fireEvent, within } from '@testing-library/preact/pure'
+import { fireEvent, waitFor, within } from '@testing-library/preact/pure'
 import t, { type Test } from 'tap'
 import { alice, fakeAuth, installDom, renderApp, signedIn } from './helpers/dom.js'
 
@@ -56,13 +56,29 @@ t.test('shows who is signed in', async t => {
   t.equal(view.getByRole('heading', { level: 1 }).textContent, 'Home')
 })
 
+t.test('the email may wrap after its @ and before a dot, nowhere else', async t => {
+  const emailOf = (email: string) => {
+    const view = renderApp(t, { path: '/home', session: { isAuthenticated: true, user: { ...alice, email } } })
+    const dd = view.getByTestId('email')
+    view.unmount()
+    return dd
+  }
+  const long = emailOf('averyveryverylongmailboxnamewithoutbreaks1234567@subdomain.example.com')
+  t.equal(long.innerHTML, 'averyveryverylongmailboxnamewithoutbreaks1234567@<wbr>subdomain<wbr>.example<wbr>.com')
+  t.equal(long.textContent, 'averyveryverylongmailboxnamewithoutbreaks1234567@subdomain.example.com',
+    'copied, it is the address as it is')
+  t.equal(emailOf('first.last@example.com').innerHTML, 'first<wbr>.last@<wbr>example<wbr>.com')
+  t.equal(emailOf('.odd.@x').innerHTML, '.odd<wbr>.@<wbr>x', 'no empty part, no break before the first character')
+})
+
 t.test('/me: the Bearer token goes out; a summary, then the raw JSON; focus on the result', async t => {
   authorizations.length = 0
   proofs.length = 0
   const { view, outcome } = await callMe(t, { status: 200, body: meBody(federated) })
   t.same(authorizations, ['Bearer the-access-token'])
   t.same(proofs, [undefined], 'no DPoP proof unless VITE_AUTH0_USE_DPOP')
-  t.equal(view.getByRole('status').textContent, 'The API answered. Its answer follows.')
+  const [meStatus] = view.getAllByRole('status')
+  t.equal(meStatus?.textContent, 'The API answered. Its answer follows.')
   t.ok(view.getByRole('heading', { name: 'What Cognito knows about you' }))
   t.match(view.getByText('User pool').nextSibling?.textContent, 'auth0-federated us-east-1_L0calP00l')
   t.equal(view.getByTestId('federated-profile').textContent,
@@ -114,36 +130,45 @@ t.test('the API cannot be reached', async t => {
   t.ok(document.activeElement === outcome, 'focus moved to the error')
 })
 
-/** Opens /home, looks `sub` up, and waits for what the panel shows. */
+/**
+ * Opens /home, looks `sub` up, and waits for the focus to move to what the panel shows: the lookup's status
+ * region says it is looking, then holds the answer; a problem is an alert outside it.
+ */
 async function lookUp (t: Test, reply: typeof answer, sub: string) {
   answer = reply
   const view = renderApp(t, { path: '/home', session: signedIn, auth: fakeAuth().auth, backendBaseUrl: apiUrl })
   const panel = within(view.getByRole('region', { name: 'Look up a user' }))
+  const outcome = panel.getByTestId('lookup-outcome')
+  t.equal(panel.getByRole('status').textContent, '', 'the status region is there before any lookup')
   fireEvent.input(panel.getByLabelText('Auth0 user id'), { target: { value: ` ${sub} ` } })
   fireEvent.click(panel.getByRole('button', { name: 'Look up' }))
-  return { view, outcome: await view.findByTestId('lookup-outcome') }
+  t.equal((await panel.findByText('Looking up…')).closest('[role=status]'), panel.getByRole('status'))
+  await waitFor(() => { if (document.activeElement !== outcome) throw new Error('the focus is not on the outcome') })
+  return { panel, status: panel.getByRole('status'), outcome }
 }
 
-t.test('look up a user: the sub, trimmed and encoded, in the path; their profile; focus on it', async t => {
+t.test('look up a user: the sub, trimmed and encoded, in the path; their profile, announced; focus on it', async t => {
   paths.length = 0
-  const { outcome } = await lookUp(t, { status: 200, body: federated }, alice.sub)
+  const { panel, status, outcome } = await lookUp(t, { status: 200, body: federated }, alice.sub)
   t.same(paths, [`/users/${encodeURIComponent(alice.sub)}`])
-  t.equal(outcome.textContent, `Federated profile of ${alice.sub}: Auth0_${alice.sub} (EXTERNAL_PROVIDER, enabled, ` +
+  t.equal(status.textContent, `Federated profile of ${alice.sub}: Auth0_${alice.sub} (EXTERNAL_PROVIDER, enabled, ` +
     'since 2024-05-01)')
-  t.ok(document.activeElement === outcome, 'focus moved to the result')
+  t.equal(outcome.textContent, status.textContent, 'shown once')
+  t.equal(panel.queryAllByRole('alert').length, 0)
 })
 
-t.test('look up a user with no profile: says so (404)', async t => {
+t.test('look up a user with no profile: says so (404), announced', async t => {
   const reply = { status: 404, body: { error: 'not_found', message: 'Cognito has no federated profile for this user' } }
-  const { outcome } = await lookUp(t, reply, 'auth0|bob')
-  t.equal(outcome.textContent, 'auth0|bob has no federated Cognito profile yet.')
+  const { panel, status } = await lookUp(t, reply, 'auth0|bob')
+  t.equal(status.textContent, 'auth0|bob has no federated Cognito profile yet.')
+  t.equal(panel.queryAllByRole('alert').length, 0)
 })
 
-t.test('look up a user without read:users: a clear alert from the 403', async t => {
+t.test('look up a user without read:users: a clear alert from the 403, outside the status region', async t => {
   const body = { error: 'insufficient_scope', message: 'This token lacks the permission read:users' }
   const reply = { status: 403, body }
-  const { view, outcome } = await lookUp(t, reply, 'auth0|alice')
-  t.equal(view.getByRole('alert').textContent, 'You may not look up auth0|alice. The API said: This token lacks the ' +
-    'permission read:users. An Auth0 role that holds read:users would let you.')
-  t.ok(document.activeElement === outcome, 'focus moved to the alert')
+  const { panel, status } = await lookUp(t, reply, 'auth0|alice')
+  t.equal(panel.getByRole('alert').textContent, 'You may not look up auth0|alice. The API said: This token lacks ' +
+    'the permission read:users. An Auth0 role that holds read:users would let you.')
+  t.equal(status.textContent, '')
 })

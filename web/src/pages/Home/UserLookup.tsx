@@ -16,6 +16,10 @@ export function UserLookup ({ get, onLogin }: Props) {
   // As for /me: the disabled button drops the focus, so it goes to what the lookup produced.
   useLayoutEffect(() => { if (typeof lookup === 'object') outcome.current?.focus() }, [lookup])
 
+  const done = typeof lookup === 'object' ? lookup : undefined
+  // A profile or none (404) is the API's answer, for the status region; anything else is an alert of its own.
+  const answered = done?.result.kind === 'ok' || done?.result.kind === 'not-found'
+
   async function onSubmit (event: Event) {
     event.preventDefault()
     const wanted = sub.trim()
@@ -37,11 +41,14 @@ export function UserLookup ({ get, onLogin }: Props) {
         />{' '}
         <button type='submit' disabled={lookup === 'calling'}>Look up</button>
       </form>
-      {typeof lookup === 'object' && (
-        <div class='outcome' tabIndex={-1} ref={outcome} data-testid='lookup-outcome'>
-          <LookupOutcome {...lookup} onLogin={onLogin} />
+      {/* Always in the page, so screen readers announce the answer that appears in its status region. */}
+      <div class='outcome' tabIndex={-1} ref={outcome} data-testid='lookup-outcome'>
+        <div role='status'>
+          {lookup === 'calling' && <p class='status'>Looking up…</p>}
+          {done && answered && <LookupOutcome {...done} onLogin={onLogin} />}
         </div>
-      )}
+        {done && !answered && <LookupOutcome {...done} onLogin={onLogin} />}
+      </div>
     </section>
   )
 }

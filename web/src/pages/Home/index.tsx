@@ -4,6 +4,7 @@ import { callApi, type ApiResult } from '../../api.js'
 import type { AuthClient } from '../../auth.js'
 import type { WebConfig } from '../../config.js'
 import { useTitle } from '../../use-title.js'
+import { Email } from './Email.js'
 import { MeOutcome } from './MeOutcome.js'
 import { UserLookup } from './UserLookup.js'
 
@@ -33,7 +34,7 @@ export function Home ({ user, auth, config, onLogin }: Props) {
         {user?.picture && <img src={user.picture} alt='' width={64} height={64} referrerpolicy='no-referrer' />}
         <dl>
           <dt>Name</dt><dd data-testid='name'>{user?.name ?? '—'}</dd>
-          <dt>Email</dt><dd data-testid='email'>{user?.email ?? '—'}</dd>
+          <dt>Email</dt><dd class='email' data-testid='email'>{user?.email ? <Email address={user.email} /> : '—'}</dd>
           <dt>Auth0 sub</dt><dd data-testid='sub'><code>{user?.sub}</code></dd>
           <dt>Status</dt><dd>Authenticated</dd>
         </dl>
