@@ -10,7 +10,7 @@ import autocannon from 'autocannon'
 import { createVerifier, type DecodedJwt } from 'fast-jwt'
 import { createDpopVerifier } from '../src/services/dpop.js'
 import { createJwtVerifier } from '../src/services/jwt-verifier.js'
-import { dpopClient } from '../test/fixtures/dpop-client.js'
+import { dpopClient } from '../support/dpop-client.js'
 import { AUDIENCE, POOL_ID, startUpstreams } from './upstreams.js'
 
 const USERS = 2_000

@@ -5,7 +5,7 @@
  */
 import t from 'tap'
 import { POOL_ID, startCognitoStub } from './fixtures/cognito-stub.js'
-import { dpopClient } from './fixtures/dpop-client.js'
+import { dpopClient } from '../support/dpop-client.js'
 import { AUDIENCE, startIdentityProvider } from './fixtures/identity-provider.js'
 import { setEnv } from './helper.js'
 

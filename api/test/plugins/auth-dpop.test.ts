@@ -5,7 +5,7 @@
 import t, { type Test } from 'tap'
 import type { Config } from '../../src/config.js'
 import { DPOP_ALGORITHMS } from '../../src/services/dpop.js'
-import { dpopClient } from '../fixtures/dpop-client.js'
+import { dpopClient } from '../../support/dpop-client.js'
 import { bearer, captureLogs, setup } from '../helper.js'
 
 const ME = 'http://localhost/me'

@@ -1,7 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto'
 import t from 'tap'
 import { createDpopVerifier, jwkThumbprint, normalizeHtu } from '../../src/services/dpop.js'
-import { dpopClient } from '../fixtures/dpop-client.js'
+import { dpopClient } from '../../support/dpop-client.js'
 
 const TOKEN = 'header.payload.signature'
 const URL_ME = 'https://api.example.test/me'
