@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
-import { HttpError } from '../errors.js'
+import type { Config } from '../config.js'
 import { createDpopVerifier, DpopError } from '../services/dpop.js'
 import {
   AUTH_ERRORS, AuthError, createJwtVerifier, type Claims, type JwtVerifierOptions
@@ -18,13 +18,11 @@ declare module 'fastify' {
 // RFC 6750 §2.1 and RFC 9449 §7.1: the scheme is case-insensitive, the token is a b64token.
 const CREDENTIALS = /^(Bearer|DPoP) +([\w\-.~+/]+=*) *$/i
 
-export type DpopMode = 'allowed' | 'required' | 'disabled'
-
 interface AuthOptions extends JwtVerifierOptions {
   /** AUTH0_ALLOWED_CLIENT_IDS: when given, only tokens issued to these applications (`azp`) get in. */
   allowedClientIds?: string[]
   /** DPOP_MODE: `allowed` (bound tokens need proofs, unbound Bearer tokens still work), `required`, `disabled`. */
-  dpopMode?: DpopMode
+  dpopMode?: Config['DPOP_MODE']
   /** API_PUBLIC_URL without its trailing slash: the base of the URL DPoP proofs must name (`htu`). */
   publicUrl?: string
 }
@@ -155,8 +153,12 @@ export function requireAuth (scope: FastifyInstance, { machines = false, permiss
     const held = permissionsOf(claims)
     const missing = permissions.filter(permission => !held.includes(permission))
     if (missing.length > 0) {
-      throw new HttpError(403, 'insufficient_scope', `This token lacks the permission ${missing.join(', ')}`,
-        { challenge: `Bearer error="insufficient_scope", scope="${permissions.join(' ')}"` })
+      throw new AuthError(AUTH_ERRORS.INSUFFICIENT_SCOPE, 'MISSING_PERMISSION', {
+        message: `This token lacks the permission ${missing.join(', ')}`,
+        scope: permissions.join(' '),
+        // Answered in the scheme the token came in, as every other auth error.
+        scheme: /^dpop /i.test(request.headers.authorization ?? '') ? 'DPoP' : 'Bearer'
+      })
     }
     if (request.validationError) throw request.validationError
   })

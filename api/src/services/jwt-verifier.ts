@@ -28,6 +28,8 @@ export const AUTH_ERRORS = {
   INVALID_DPOP_PROOF: 'invalid_dpop_proof',
   /** A valid token that may not use this route (a machine token on /me, an application not allowed): 403. */
   FORBIDDEN: 'forbidden',
+  /** A valid token without a permission the route needs: 403, the challenge names them (RFC 6750 §3.1). */
+  INSUFFICIENT_SCOPE: 'insufficient_scope',
   /** The issuer's JWKS cannot be fetched and no known key fits: our outage, not the caller's fault: 503. */
   JWKS_UNAVAILABLE: 'jwks_unavailable'
 } as const
@@ -39,6 +41,7 @@ const AUTH_ANSWERS: Record<AuthCode, { status: number, message: string }> = {
   invalid_token: { status: 401, message: 'Invalid access token' },
   invalid_dpop_proof: { status: 401, message: 'Invalid DPoP proof' },
   forbidden: { status: 403, message: 'This token may not call this route' },
+  insufficient_scope: { status: 403, message: 'This token lacks a permission this route needs' },
   jwks_unavailable: { status: 503, message: 'Cannot verify access tokens right now' }
 }
 
@@ -48,20 +51,25 @@ export class AuthError extends HttpError {
     override readonly code: AuthCode,
     /** Why, for the logs only (a fast-jwt code, or what went wrong with the JWKS or the DPoP proof). */
     readonly reason: string,
-    { message = AUTH_ANSWERS[code].message, retryAfterSeconds, scheme = 'Bearer' }:
-    { message?: string, retryAfterSeconds?: number, scheme?: 'Bearer' | 'DPoP' } = {}
+    { message = AUTH_ANSWERS[code].message, retryAfterSeconds, scheme = 'Bearer', scope }:
+    { message?: string, retryAfterSeconds?: number, scheme?: Scheme, scope?: string } = {}
   ) {
-    super(AUTH_ANSWERS[code].status, code, message, { challenge: challenge(code, message, scheme), retryAfterSeconds })
+    const extra = { challenge: challenge(code, message, scheme, scope), retryAfterSeconds }
+    super(AUTH_ANSWERS[code].status, code, message, extra)
   }
 }
 
+export type Scheme = 'Bearer' | 'DPoP'
+
 /**
- * The challenge names the same error as the body (RFC 6750 §3); a request without a token gets a bare one.
- * A DPoP challenge also lists the proof algorithms the API takes (RFC 9449 §7.1).
+ * The challenge names the same error as the body (RFC 6750 §3), in the scheme the client used; a request
+ * without a token gets a bare one. `insufficient_scope` also names the permissions the route needs, and a
+ * DPoP challenge lists the proof algorithms the API takes (RFC 9449 §7.1).
  */
-function challenge (code: AuthCode, message: string, scheme: 'Bearer' | 'DPoP'): string | undefined {
+function challenge (code: AuthCode, message: string, scheme: Scheme, scope?: string): string | undefined {
   if (code === AUTH_ERRORS.FORBIDDEN || code === AUTH_ERRORS.JWKS_UNAVAILABLE) return undefined
   const params = code === AUTH_ERRORS.MISSING_TOKEN ? [] : [`error="${code}"`, `error_description="${message}"`]
+  if (scope) params.push(`scope="${scope}"`)
   if (scheme === 'DPoP') params.push(`algs="${DPOP_ALGORITHMS.join(' ')}"`)
   return params.length ? `${scheme} ${params.join(', ')}` : scheme
 }

@@ -1,4 +1,6 @@
 import t from 'tap'
+import { DPOP_ALGORITHMS } from '../../src/services/dpop.js'
+import { dpopClient } from '../../support/dpop-client.js'
 import { bearer, setup } from '../helper.js'
 
 const reader = { permissions: ['read:users'] }
@@ -72,7 +74,8 @@ t.test('without read:users: 403 insufficient_scope, naming the permission; Cogni
   for (const [name, token] of Object.entries(tokens)) {
     const res = await app.inject({ url: '/users/auth0%7Cbob', headers: bearer(token) })
     t.equal(res.statusCode, 403, name)
-    t.equal(res.headers['www-authenticate'], 'Bearer error="insufficient_scope", scope="read:users"', name)
+    t.equal(res.headers['www-authenticate'], 'Bearer error="insufficient_scope", ' +
+      'error_description="This token lacks the permission read:users", scope="read:users"', name)
     t.same(res.json(), { error: 'insufficient_scope', message: 'This token lacks the permission read:users' }, name)
     t.equal(res.headers['cache-control'], 'no-store', name)
   }
@@ -111,4 +114,17 @@ t.test('/me needs no permission', async t => {
   const { app, idp } = await setup(t)
   const res = await app.inject({ url: '/me', headers: bearer(idp.signToken({ permissions: [] })) })
   t.equal(res.statusCode, 200)
+})
+
+t.test('a DPoP caller without read:users is answered in its own scheme', async t => {
+  const { app, idp } = await setup(t)
+  const client = dpopClient()
+  const token = idp.signToken({ cnf: { jkt: client.jkt } })
+  const proof = client.proof({ htu: 'http://localhost/users/auth0%7Cbob', token })
+  const res = await app.inject({ url: '/users/auth0%7Cbob', headers: { authorization: `DPoP ${token}`, dpop: proof } })
+  t.equal(res.statusCode, 403)
+  t.equal(res.headers['www-authenticate'], 'DPoP error="insufficient_scope", ' +
+    'error_description="This token lacks the permission read:users", scope="read:users", ' +
+    `algs="${DPOP_ALGORITHMS.join(' ')}"`)
+  t.equal(res.json().error, 'insufficient_scope')
 })
