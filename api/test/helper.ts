@@ -1,8 +1,8 @@
 import type { Test } from 'tap'
 import { buildApp, type Deps } from '../src/app.js'
 import type { Config } from '../src/config.js'
-import { POOL_ID, PROVIDER, startCognitoStub, type CognitoStub } from './fixtures/cognito-stub.js'
-import { AUDIENCE, startIdentityProvider, type IdentityProvider } from './fixtures/identity-provider.js'
+import { POOL_ID, PROVIDER, startCognitoStub } from './fixtures/cognito-stub.js'
+import { AUDIENCE, startIdentityProvider } from './fixtures/identity-provider.js'
 
 export const EMAIL_CLAIM = 'https://api.example.test/email'
 
@@ -70,5 +70,3 @@ export function captureLogs (level = 'info') {
   const lines: Array<Record<string, unknown>> = []
   return { lines, logger: { level, stream: { write: (line: string) => { lines.push(JSON.parse(line)) } } } }
 }
-
-export type { CognitoStub, IdentityProvider }

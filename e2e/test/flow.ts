@@ -9,7 +9,7 @@ import { keepScreenshot, measureLayout, openPage } from './browser.js'
 
 const [alice, bob] = USERS as [typeof USERS[0], typeof USERS[0]]
 
-export interface Target {
+interface Target {
   urls: { spa: string, idp: string }
   env: Record<string, string>
   /** Where to save the screenshot of /home after /me (the README's), if anywhere. */

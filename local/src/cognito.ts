@@ -12,7 +12,7 @@ import { join } from 'node:path'
 import { USERS } from './users.js'
 import { stopChild, waitForReady, watch } from './process.js'
 
-export interface CognitoOptions {
+interface CognitoOptions {
   port: number
   host?: string
   region: string

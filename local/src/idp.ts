@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net'
 import Provider, { type Configuration } from 'oidc-provider'
 import { findUser, USERS } from './users.js'
 
-export interface IdpOptions {
+interface IdpOptions {
   /**
    * Origin the browser uses, e.g. http://localhost:4000 (keep `localhost` everywhere: the silent-auth
    * iframe must stay same-site).

@@ -13,7 +13,7 @@ import { stopChild, waitForReady, watch } from './process.js'
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url))
 
-export interface Ports { idp: number, api: number, spa: number, cognito: number }
+interface Ports { idp: number, api: number, spa: number, cognito: number }
 
 export const DEFAULT_PORTS: Ports = { idp: 4000, api: 8000, spa: 3000, cognito: 9229 }
 

@@ -3,7 +3,7 @@
  * emulator holds her federated user); Bob has not, so /me shows `federated_user: null` for him.
  * Alice holds `read:users`, as an Auth0 role would give her; Bob holds no permission.
  */
-export interface DemoUser {
+interface DemoUser {
   sub: string
   email: string
   password: string

@@ -16,14 +16,14 @@ const LOGIN_ERRORS = new Set([
 ])
 
 /** The key under which auth0-spa-js keeps this API's DPoP nonces, apart from Auth0's own (RFC 9449 §9). */
-export const API_NONCE_ID = 'api'
+const API_NONCE_ID = 'api'
 
 /**
  * How the access token goes out. Bearer (RFC 6750): `getToken` is getTokenSilently(), sent as
  * `Authorization: Bearer`. DPoP (RFC 9449): the SDK's fetcher sends `Authorization: DPoP` and a fresh proof of
  * the browser's key with every request, and retries once when the API asks for a nonce.
  */
-export type Credentials =
+type Credentials =
   | { getToken: () => Promise<string | undefined> }
   | { dpop: Pick<AuthClient, 'createFetcher' | 'getTokenSilently'> }
 

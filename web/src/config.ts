@@ -11,7 +11,7 @@ export const CONFIG_KEYS = [
  * Optional: `true` binds the SPA's access tokens to a key only this browser holds (DPoP, RFC 9449): auth0-spa-js'
  * `useDpop` and its fetcher for the API calls. Empty or `false`: plain Bearer tokens, as before.
  */
-export const DPOP_KEY = 'VITE_AUTH0_USE_DPOP'
+const DPOP_KEY = 'VITE_AUTH0_USE_DPOP'
 
 export interface WebConfig {
   auth0Domain: string
@@ -23,7 +23,7 @@ export interface WebConfig {
 }
 
 /** `invalid`: keys set to a value the app cannot use, each with what it takes. */
-export type ConfigResult = { ok: true, config: WebConfig } | { ok: false, missing: string[], invalid: string[] }
+type ConfigResult = { ok: true, config: WebConfig } | { ok: false, missing: string[], invalid: string[] }
 
 export function readConfig (env: Partial<Record<string, unknown>>): ConfigResult {
   const value = (key: string) => (typeof env[key] === 'string' ? (env[key] as string).trim() : '')

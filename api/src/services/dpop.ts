@@ -37,7 +37,7 @@ export class DpopError extends Error {
   constructor (readonly reason: string) { super('Invalid DPoP proof') }
 }
 
-export interface DpopOptions {
+interface DpopOptions {
   /** How old a proof's `iat` may be, in seconds. */
   maxAgeSeconds?: number
   /** How far in the future a proof's `iat` may be (clock skew), in seconds. */
@@ -46,7 +46,7 @@ export interface DpopOptions {
   maxRememberedProofs?: number
 }
 
-export interface ProofRequest {
+interface ProofRequest {
   /** The `DPoP` header: one proof, never a list. */
   proof: string
   method: string

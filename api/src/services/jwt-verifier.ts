@@ -59,7 +59,7 @@ export class AuthError extends HttpError {
   }
 }
 
-export type Scheme = 'Bearer' | 'DPoP'
+type Scheme = 'Bearer' | 'DPoP'
 
 /**
  * The challenge names the same error as the body (RFC 6750 §3), in the scheme the client used; a request

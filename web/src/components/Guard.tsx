@@ -2,7 +2,7 @@ import type { ComponentChildren } from 'preact'
 import { useEffect } from 'preact/hooks'
 import { useTitle } from '../use-title.js'
 
-export type Decision = { action: 'render' } | { action: 'redirect', to: string } | { action: 'login', returnTo: string }
+type Decision = { action: 'render' } | { action: 'redirect', to: string } | { action: 'login', returnTo: string }
 
 /** Pages that need a signed-in user. */
 const PROTECTED = new Set(['/home'])
