@@ -9,7 +9,7 @@ import Fastify, {
   type FastifyRequest,
   type FastifyServerOptions
 } from 'fastify'
-import { issuerFromDomain, type Config } from './config.js'
+import type { Config } from './config.js'
 import { codeForStatus, HttpError } from './errors.js'
 import authPlugin, { requireAuth } from './plugins/auth.js'
 import cognitoPlugin from './plugins/cognito.js'
@@ -111,12 +111,12 @@ export function buildApp (config: Config, deps: Partial<Deps> = {}): FastifyInst
     strictPreflight: false
   })
   app.register(authPlugin, {
-    issuer: issuerFromDomain(config.AUTH0_DOMAIN),
+    issuer: config.issuer,
     audience: config.AUTH0_AUDIENCE,
     jwksUri: config.AUTH0_JWKS_URI,
-    allowedClientIds: config.AUTH0_ALLOWED_CLIENT_IDS?.split(',').map(id => id.trim()),
+    allowedClientIds: config.allowedClientIds,
     dpopMode: config.DPOP_MODE,
-    publicUrl: config.API_PUBLIC_URL?.replace(/\/+$/, '')
+    publicUrl: config.publicUrl
   })
   app.register(cognitoPlugin, {
     region: config.AWS_REGION,

@@ -29,7 +29,17 @@ const ConfigSchema = Type.Object({
   ], { default: 'info' })
 })
 
-export type Config = Static<typeof ConfigSchema>
+export type Settings = Static<typeof ConfigSchema>
+
+/** The settings, and what the app needs from them, derived once, here (withDerived). */
+export type Config = Settings & {
+  /** The exact `iss` of Auth0's access tokens (issuerFromDomain). */
+  issuer: string
+  /** AUTH0_ALLOWED_CLIENT_IDS as a list; undefined: every application. */
+  allowedClientIds?: string[]
+  /** API_PUBLIC_URL without its trailing slash. */
+  publicUrl?: string
+}
 
 export class ConfigError extends Error {
   override name = 'ConfigError'
@@ -55,11 +65,30 @@ export function loadConfig (env: Record<string, string | undefined> = process.en
     config[name] = value
     invalid.push(...problems.map(problem => `${name} ${problem}`))
   }
+  const problems = [...missing, ...invalid, ...placeholders(config)]
+  let derived: Config | undefined
   // The endpoints are judged next to a usable AUTH0_DOMAIN only: without one, what is missing says enough.
-  const endpoints = typeof config.AUTH0_DOMAIN === 'string' ? endpointProblems(config as Config) : []
-  const problems = [...missing, ...invalid, ...placeholders(config), ...endpoints]
-  if (problems.length) throw new ConfigError(problems.join('; '))
-  return config as Config
+  if (typeof config.AUTH0_DOMAIN === 'string') {
+    try {
+      derived = withDerived(config as Settings)
+      problems.push(...endpointProblems(derived))
+    } catch (err) {
+      if (!(err instanceof ConfigError)) throw err
+      problems.push(err.message)
+    }
+  }
+  if (problems.length || !derived) throw new ConfigError(problems.join('; '))
+  return derived
+}
+
+/** Adds what the app uses in another form than the environment gives it. */
+export function withDerived (settings: Settings): Config {
+  return {
+    ...settings,
+    issuer: issuerFromDomain(settings.AUTH0_DOMAIN),
+    allowedClientIds: settings.AUTH0_ALLOWED_CLIENT_IDS?.split(',').map(id => id.trim()),
+    publicUrl: settings.API_PUBLIC_URL?.replace(/\/+$/, '')
+  }
 }
 
 /** The JSON Schema keywords ConfigSchema uses. */
@@ -127,12 +156,7 @@ function placeholders (env: Partial<Record<string, unknown>>): string[] {
  * tenant is never paired with a stand-in's keys or users, and a stand-in's tokens never read a real user pool.
  */
 function endpointProblems (config: Config): string[] {
-  let issuer: URL
-  try {
-    issuer = new URL(issuerFromDomain(config.AUTH0_DOMAIN))
-  } catch (err) {
-    return [(err as Error).message]
-  }
+  const issuer = new URL(config.issuer)
   const local = issuer.protocol === 'http:'
   const problems = local && !LOOPBACK.has(issuer.hostname)
     ? [`AUTH0_DOMAIN must use https unless it is on loopback: ${config.AUTH0_DOMAIN}`]

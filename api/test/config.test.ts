@@ -19,8 +19,18 @@ t.test('defaults fill what is optional; other env vars are ignored', async t => 
     BACKEND_PORT: 8000,
     FRONTEND_ORIGIN: 'http://localhost:3000',
     DPOP_MODE: 'allowed',
-    LOG_LEVEL: 'info'
+    LOG_LEVEL: 'info',
+    issuer: 'https://tenant.eu.auth0.com/'
   })
+})
+
+t.test('what the app uses in another form is derived once, at load', async t => {
+  const config = loadConfig({
+    ...minimal, AUTH0_ALLOWED_CLIENT_IDS: 'spa-1, spa-2,m2m', API_PUBLIC_URL: 'https://api.acme.test/v1//'
+  })
+  t.equal(config.issuer, 'https://tenant.eu.auth0.com/')
+  t.same(config.allowedClientIds, ['spa-1', 'spa-2', 'm2m'])
+  t.equal(config.publicUrl, 'https://api.acme.test/v1')
 })
 
 t.test('every problem is listed on one line', async t => {

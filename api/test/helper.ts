@@ -1,13 +1,13 @@
 import type { Test } from 'tap'
 import { buildApp, type Deps } from '../src/app.js'
-import type { Config } from '../src/config.js'
+import { withDerived, type Config, type Settings } from '../src/config.js'
 import { POOL_ID, PROVIDER, startCognitoStub } from './fixtures/cognito-stub.js'
 import { AUDIENCE, startIdentityProvider } from './fixtures/identity-provider.js'
 
 export const EMAIL_CLAIM = 'https://api.example.test/email'
 
-export function testConfig (overrides: Partial<Config> = {}): Config {
-  return {
+export function testConfig (overrides: Partial<Settings> = {}): Config {
+  return withDerived({
     AUTH0_DOMAIN: 'http://127.0.0.1:9',
     AUTH0_AUDIENCE: AUDIENCE,
     AUTH0_EMAIL_CLAIM: EMAIL_CLAIM,
@@ -20,7 +20,7 @@ export function testConfig (overrides: Partial<Config> = {}): Config {
     DPOP_MODE: 'allowed',
     LOG_LEVEL: 'silent',
     ...overrides
-  }
+  })
 }
 
 interface BuildOptions {
