@@ -38,7 +38,7 @@ const built = run('npm', ['run', 'sam:build', '--workspace', 'api'], 300_000)
 if (!built.ok) throw new Error(`npm run sam:build --workspace api failed:\n${built.out}`)
 const webDist = mkdtempSync(join(tmpdir(), 'web-dist-'))
 stops.push(async () => rmSync(webDist, { recursive: true, force: true }))
-build(env, webDist)
+await build(env, webDist)
 
 // One identity provider, served where the browser looks for it (localhost) and where the function does (gateway).
 const { provider } = createIdp({

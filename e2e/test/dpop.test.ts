@@ -18,7 +18,7 @@ import { decodeJwt as decode, signInAt } from './flow.js'
 const ports = { idp: await freePort(), api: await freePort(), spa: await freePort(), cognito: await freePort() }
 const env = { ...localEnv(ports), VITE_AUTH0_USE_DPOP: 'true' }
 const webDist = mkdtempSync(join(tmpdir(), 'web-dist-dpop-'))
-build(env, webDist)
+await build(env, webDist)
 const stack = await startStack({ ports, webDist, serveWith: 'nginx', env })
 t.teardown(async () => { await stack.stop(); rmSync(webDist, { recursive: true, force: true }) })
 const { spa, idp, api } = stack.urls

@@ -13,7 +13,7 @@ import { flowTests } from './flow.js'
 const ports = { idp: await freePort(), api: await freePort(), spa: await freePort(), cognito: await freePort() }
 const env = localEnv(ports)
 const webDist = mkdtempSync(join(tmpdir(), 'web-dist-'))
-build(env, webDist)
+await build(env, webDist)
 const stack = await startStack({ ports, webDist, serveWith: 'nginx', env })
 t.teardown(async () => { await stack.stop(); rmSync(webDist, { recursive: true, force: true }) })
 

@@ -79,9 +79,16 @@ const useDpop = { ...process.env, ...env }.VITE_AUTH0_USE_DPOP?.trim().toLowerCa
 if (useDpop) console.log('VITE_AUTH0_USE_DPOP=true: the SPA binds its access tokens to its key (DPoP).')
 if (!options['no-build']) {
   console.log('Building the API and the SPA…')
+  // A signal during the build stops it at once, as Ctrl-C does (the terminal sends that to the build too).
+  const abort = new AbortController()
+  signalled.then(() => abort.abort(), () => {})
   try {
-    build(env, webDist)
+    await build(env, webDist, abort.signal)
   } catch (err) {
+    if (abort.signal.aborted) {
+      console.log('\nStopping…')
+      process.exit(0)
+    }
     fail((err as Error).message)
   }
 }

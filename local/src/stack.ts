@@ -3,7 +3,7 @@
  * built SPA, wired only through URLs and environment variables, as the real services are.
  * Used by `npm start` (run.ts) and by the browser tests.
  */
-import { spawn, spawnSync } from 'node:child_process'
+import { spawn } from 'node:child_process'
 import { mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync } from 'node:fs'
 import { dirname, join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -45,17 +45,32 @@ export function localEnv (ports: Ports): Record<string, string> {
   }
 }
 
-function run (command: string, args: string[], env: Record<string, string | undefined>) {
-  const { status, signal } = spawnSync(command, args, {
-    cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit']
+/**
+ * Runs a build step in a process group of its own; `abort` sends SIGTERM to the whole group: npm alone
+ * would stop, and leave the compiler it started writing on.
+ */
+function run (command: string, args: string[], env: Record<string, string | undefined>, abort?: AbortSignal) {
+  return new Promise<void>((resolve, reject) => {
+    const child = spawn(command, args, {
+      cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'], detached: true
+    })
+    const stop = () => { try { process.kill(-child.pid!, 'SIGTERM') } catch {} }
+    if (abort?.aborted) stop()
+    abort?.addEventListener('abort', stop)
+    child.once('error', reject)
+    child.once('close', (status, signal) => {
+      abort?.removeEventListener('abort', stop)
+      if (status === 0) resolve()
+      else reject(new Error(`${command} ${args.join(' ')} failed (${signal ?? `exit ${status}`})`))
+    })
   })
-  if (status !== 0) throw new Error(`${command} ${args.join(' ')} failed (${signal ?? `exit ${status}`})`)
 }
 
-/** Builds the API (api/dist) and the SPA into `webOutDir` from the VITE_ values in `env`. */
-export function build (env: Record<string, string>, webOutDir = 'dist') {
-  buildApi()
-  run('npx', ['--workspace', 'web', 'vite', 'build', '--logLevel', 'warn', '--outDir', webOutDir, '--emptyOutDir'], env)
+/** Builds the API (api/dist) and the SPA into `webOutDir` from the VITE_ values in `env`; `abort` stops it. */
+export async function build (env: Record<string, string>, webOutDir = 'dist', abort?: AbortSignal) {
+  await buildApi(abort)
+  const vite = ['--workspace', 'web', 'vite', 'build', '--logLevel', 'warn', '--outDir', webOutDir, '--emptyOutDir']
+  await run('npx', vite, env, abort)
 }
 
 /**
@@ -63,11 +78,11 @@ export function build (env: Record<string, string>, webOutDir = 'dist') {
  * browser tests run in parallel and each builds, so another's API may be starting from api/dist right then; it
  * must never read a half-written file. The folder sits next to api/dist, so the source maps' paths stay right.
  */
-function buildApi () {
+async function buildApi (abort?: AbortSignal) {
   const dist = `${ROOT}api/dist`
   const fresh = mkdtempSync(`${ROOT}api/.dist-`)
   try {
-    run('npm', ['run', 'build', '--workspace', 'api', '--', '--outDir', fresh], {})
+    await run('npm', ['run', 'build', '--workspace', 'api', '--', '--outDir', fresh], {}, abort)
     for (const entry of readdirSync(fresh, { recursive: true, withFileTypes: true })) {
       if (!entry.isFile()) continue
       const from = join(entry.parentPath, entry.name)

@@ -2,21 +2,24 @@
  * `npm start` run as a user runs it: a bad .env, a busy port, SIGTERM, a process that dies.
  * Built once here, then started with --no-build (see npm-start.ts for the made-up real .env).
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import t, { type Test } from 'tap'
 import { portProblem, waitForHttp } from '../src/process.js'
-import { build } from '../src/stack.js'
+import { build, ROOT } from '../src/stack.js'
 import { descendant, type Env, npmStart, realEnv } from './npm-start.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'npm-start-'))
 t.teardown(() => rmSync(dir, { recursive: true, force: true }))
 const webDist = join(dir, 'web')
-build(await realEnv(), webDist)
+await build(await realEnv(), webDist)
 
 const start = (t: Test, env: Env, args = ['--web-dist', webDist, '--no-build']) => npmStart(t, dir, env, args)
+const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms))
+/** The API's build folders (api/.dist-*, see stack.ts), there while a build runs. */
+const apiBuilds = () => readdirSync(`${ROOT}api`).filter(name => name.startsWith('.dist-'))
 const alive = (pid: number) => { try { return process.kill(pid, 0) } catch { return false } }
 
 async function portsFree (t: Test, env: Env) {
@@ -90,6 +93,24 @@ t.test('SIGTERM during start-up stops what has started', async t => {
   run.child.kill('SIGTERM')
   const { code } = await run.ended
   t.equal(code, 0)
+  await portsFree(t, env)
+})
+
+t.test('SIGTERM during the build stops the build too: nothing half-built, nothing left writing', async t => {
+  const env = await realEnv()
+  const webOut = join(dir, 'interrupted')
+  const before = apiBuilds()
+  const run = start(t, env, ['--web-dist', webOut])
+  while (apiBuilds().length === before.length && run.child.exitCode === null) await sleep(20)
+  run.child.kill('SIGTERM')
+  const { code, stdout } = await run.ended
+  t.equal(code, 0)
+  t.match(stdout, 'Stopping…')
+  t.notMatch(stdout, 'Press Ctrl-C')
+  t.notOk(existsSync(webOut), 'the SPA was never built')
+  // npm alone would stop and leave the compiler it started running; it would write its output there later.
+  await sleep(3_000)
+  t.same(apiBuilds(), before, 'the API\'s build folder is gone, and no compiler wrote it again')
   await portsFree(t, env)
 })
 
