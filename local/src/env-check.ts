@@ -2,6 +2,8 @@
  * Checks a real `.env` before anything is built, with the same rules the API and the SPA apply when they
  * start, so that one message names every gap at once: the API's settings by its own `loadConfig`, the SPA's
  * by its own `readConfig`, plus what only a filled-in file can get wrong (a placeholder, a port).
+ * The runner imports these two pure functions so that it can never accept what the apps refuse; the apps never
+ * import local/, and the stand-ins meet them only through URLs and environment variables.
  */
 import { ConfigError, isPlaceholder, loadConfig } from '../../api/src/config.js'
 import { CONFIG_KEYS, readConfig } from '../../web/src/config.js'
