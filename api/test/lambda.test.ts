@@ -162,12 +162,18 @@ t.test('HTTP API preflight reaches Fastify\'s CORS', async t => {
 })
 
 t.test('the container reuses one app: the pool is described once across invocations', async t => {
-  t.equal(cognito.calls.DescribeUserPool, 1)
+  // Counted from here, so the answer holds alone and after the tests above (which may have described it).
+  const before = cognito.calls.DescribeUserPool ?? 0
+  for (let i = 0; i < 3; i++) {
+    const me = await handler(httpApiEvent('/me', { authorization: `Bearer ${idp.signToken()}` }), context)
+    t.equal(me.statusCode, 200)
+  }
+  const described = (cognito.calls.DescribeUserPool ?? 0) - before
+  t.ok(described <= 1, `described ${described} time(s) in three invocations: one app, one cached pool`)
 })
 
 t.test('REST API (v1) with API_PUBLIC_URL naming the stage: the proof for /Prod/me fits', async t => {
-  // Another function, configured with its stage's URL: a module instance of its own (after the test above,
-  // which counts this one's pool descriptions).
+  // Another function, configured with its stage's URL: a module instance of its own.
   setEnv(t, { API_PUBLIC_URL: `${HOST_URL}/Prod` })
   const specifier = '../src/lambda.js?rest-stage'
   const { handler: staged } = await import(specifier) as { handler: Handler }

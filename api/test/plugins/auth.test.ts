@@ -6,7 +6,7 @@ import Fastify from 'fastify'
 import t from 'tap'
 import authPlugin, { requireAuth } from '../../src/plugins/auth.js'
 import { AUDIENCE, nextKey, rsaKeyPair, startIdentityProvider } from '../fixtures/identity-provider.js'
-import { bearer, setup } from '../helper.js'
+import { bearer, captureLogs, setup } from '../helper.js'
 
 const b64url = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url')
 
@@ -58,11 +58,15 @@ t.test('every bad token gets the same 401 body, whose error is the challenge\'s:
     'missing aud': idp.signToken({ aud: undefined }),
     'missing sub': idp.signToken({ sub: undefined }),
     'sub not a string': idp.signToken({ sub: 42 }),
+    'empty sub': idp.signToken({ sub: '' }),
+    'RS384 with the issuer\'s key': idp.signToken({}, { algorithm: 'RS384' }),
+    'PS256 with the issuer\'s key': idp.signToken({}, { algorithm: 'PS256' }),
     'alg none': `${b64url({ alg: 'none', typ: 'JWT', kid: 'key-1' })}.${payload}.`,
     'HS256 signed with the public key': hs256WithPublicKey,
     'tampered payload': `${header}.${b64url({ ...claims, sub: 'auth0|mallory' })}.${signature}`,
     'unknown kid': idp.signToken({}, { kid: 'no-such-key' }),
     'no kid': `${b64url({ alg: 'RS256', typ: 'JWT' })}.${payload}.${signature}`,
+    'empty kid': idp.signToken({}, { kid: '' }),
     'foreign key, known kid': idp.signToken({}, { key: rsaKeyPair().privateKey }),
     'jku pointing elsewhere': `${jkuHeader}.${payload}.${signature}`
   }
@@ -94,13 +98,30 @@ t.test('JWKS unreachable with no cached key: 503 with Retry-After, not 500', asy
   }
 })
 
-t.test('JWKS on a closed port: 503', async t => {
-  const { app, idp } = await setup(t)
+t.test('JWKS on a closed port: 503, logged with the network error\'s code', async t => {
+  const logs = captureLogs()
+  const { app, idp } = await setup(t, {}, { logger: logs.logger })
   const token = idp.signToken()
   await idp.close()
   const res = await app.inject({ url: '/me', headers: bearer(token) })
   t.equal(res.statusCode, 503)
+  const failed = logs.lines.find(line => line.msg === 'request failed')?.err as { reason?: string }
+  t.equal(failed?.reason, 'ECONNREFUSED')
 })
+
+t.test('closing the app aborts a JWKS fetch in flight: the request ends at once, not at the fetch timeout',
+  async t => {
+    const { app, idp } = await setup(t)
+    idp.mode = 'hang'
+    const pending = app.inject({ url: '/me', headers: bearer(idp.signToken()) })
+    while (idp.jwksRequests === 0) await sleep(5)
+    const started = Date.now()
+    await app.close()
+    const res = await pending
+    const tookMs = Date.now() - started
+    t.equal(res.statusCode, 503)
+    t.ok(tookMs < 1_000, `answered ${tookMs} ms after close (the fetch timeout is 2 s)`)
+  })
 
 t.test('a cached key keeps working while the JWKS is down', async t => {
   const { app, idp } = await setup(t)
