@@ -127,18 +127,31 @@ export function createJwtVerifier (options: JwtVerifierOptions) {
   }
 
   async function fetchKeys (): Promise<Map<string, Verify>> {
-    const signal = AbortSignal.any([controller.signal, AbortSignal.timeout(timeoutMs)])
-    const response = await fetch(jwksUri, { signal, redirect: 'error', headers: { accept: 'application/json' } })
-    if (!response.ok) throw failure(`JWKS_HTTP_${response.status}`)
-    const body = await response.json() as { keys?: unknown }
+    // A timer of our own, not AbortSignal.any([.., AbortSignal.timeout()]): Node may garbage-collect a timeout
+    // signal inside a composite one before it fires (nodejs/node#57736), and the fetch then never ends.
+    const abort = new AbortController()
+    const timer = setTimeout(() => abort.abort(new DOMException('JWKS fetch timed out', 'TimeoutError')), timeoutMs)
+    const onClose = () => abort.abort(controller.signal.reason)
+    controller.signal.addEventListener('abort', onClose, { once: true })
+    let body: { keys?: unknown }
+    try {
+      const { signal } = abort
+      const response = await fetch(jwksUri, { signal, redirect: 'error', headers: { accept: 'application/json' } })
+      if (!response.ok) throw failure(`JWKS_HTTP_${response.status}`)
+      body = await response.json() as { keys?: unknown }
+    } finally {
+      clearTimeout(timer)
+      controller.signal.removeEventListener('abort', onClose)
+    }
     if (!Array.isArray(body.keys)) throw failure('JWKS_MALFORMED')
     const next = new Map<string, Verify>()
     for (const jwk of body.keys as Array<JsonWebKey & { kid?: unknown, use?: unknown }>) {
-      const signing = jwk?.kty === 'RSA' && (jwk.use ?? 'sig') === 'sig' && (jwk.alg ?? 'RS256') === 'RS256'
-      if (!signing || typeof jwk.kid !== 'string' || jwk.kid === '' || next.size === MAX_KEYS) continue
       try {
+        const signing = (jwk.use ?? 'sig') === 'sig' && (jwk.alg ?? 'RS256') === 'RS256'
+        if (!signing || typeof jwk.kid !== 'string' || jwk.kid === '' || next.size === MAX_KEYS) continue
+        // A key that is not RSA (EC, OKP, oct) fails here too: node:crypto or fast-jwt refuses it for RS256.
         next.set(jwk.kid, verifierFor(jwk))
-      } catch {} // one unreadable key does not take the others down with it
+      } catch {} // one unreadable key or junk entry (null) does not take the others down with it
     }
     if (next.size === 0) throw failure('JWKS_WITHOUT_SIGNING_KEYS')
     return next

@@ -1,4 +1,7 @@
+import { generateKeyPairSync } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
+import { setFlagsFromString } from 'node:v8'
+import { runInNewContext } from 'node:vm'
 import t, { type Test } from 'tap'
 import { AuthError, createJwtVerifier, type JwtVerifierOptions } from '../../src/services/jwt-verifier.js'
 import {
@@ -7,9 +10,15 @@ import {
 
 async function setup (t: Test, options: Partial<JwtVerifierOptions> = {}) {
   const idp = await startIdentityProvider()
+  t.after(() => idp.close())
+  return { idp, verifier: verifierOf(t, idp, options) }
+}
+
+/** Another verifier of the same issuer, with a state of its own. */
+function verifierOf (t: Test, idp: IdentityProvider, options: Partial<JwtVerifierOptions> = {}) {
   const verifier = createJwtVerifier({ issuer: idp.issuer, audience: AUDIENCE, ...options })
-  t.after(async () => { await verifier.close(); await idp.close() })
-  return { idp, verifier }
+  t.after(() => verifier.close())
+  return verifier
 }
 
 const failure = (promise: Promise<unknown>) =>
@@ -50,6 +59,57 @@ t.test('a key the verifier cannot read is skipped, the others stay usable; a set
   t.equal((await verifier.verify(idp.signToken({}, { kid: 'extra-14' }))).sub, 'auth0|alice', 'the 16th key is kept')
   const seventeenth = await failure(verifier.verify(idp.signToken({}, { kid: 'extra-15' })))
   t.equal(seventeenth.reason, 'JWK_NOT_FOUND', 'the 17th is not')
+})
+
+t.test('only RS256 signing keys count: a key tagged for another alg, a non-RSA key, junk entries are skipped',
+  async t => {
+    const { idp } = await setup(t)
+    const key1 = idp.keys[0]!
+    const other = rsaKeyPair()
+    const key2 = { ...other.publicKey.export({ format: 'jwk' }), kid: 'key-2', alg: 'RS256', use: 'sig' }
+    const ecJwk = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ format: 'jwk' })
+    const odd: Record<string, unknown> = {
+      'the token\'s own key, tagged RS512': { ...key1, alg: 'RS512' },
+      'an EC key under the token\'s kid': { ...ecJwk, kid: 'key-1', use: 'sig' },
+      'null beside the keys': null,
+      'a string beside the keys': 'key-1'
+    }
+    for (const [name, entry] of Object.entries(odd)) {
+      const verifier = verifierOf(t, idp)
+      idp.keys = [entry as Record<string, unknown>, key2]
+      const signedByKey2 = idp.signToken({}, { key: other.privateKey, kid: 'key-2' })
+      t.equal((await verifier.verify(signedByKey2)).sub, 'auth0|alice', `${name}: the set's other key works`)
+      t.equal((await failure(verifier.verify(idp.signToken()))).reason, 'JWK_NOT_FOUND', `${name}: no key-1`)
+    }
+  })
+
+t.test('a key without a usable kid (missing, not a string, empty) is no signing key', async t => {
+  const { idp } = await setup(t)
+  const key1 = idp.keys[0]!
+  for (const kid of [undefined, 42, '']) {
+    const verifier = verifierOf(t, idp)
+    idp.keys = [{ ...key1, kid }]
+    const err = await failure(verifier.verify(idp.signToken()))
+    t.equal(err.reason, 'JWKS_WITHOUT_SIGNING_KEYS', `kid ${JSON.stringify(kid)}`)
+  }
+})
+
+t.test('a token without a kid, or with an empty one, is refused without asking the issuer', async t => {
+  const { idp, verifier } = await setup(t)
+  for (const [name, token] of [
+    ['no kid', idp.signToken({}, { header: { kid: undefined } })],
+    ['kid \'\'', idp.signToken({}, { kid: '' })]
+  ] as const) {
+    const err = await failure(verifier.verify(token))
+    t.equal(err.code, 'invalid_token', name)
+    t.equal(err.reason, 'MISSING_KID', name)
+  }
+  t.equal(idp.jwksRequests, 0)
+})
+
+t.test('sub must be a non-empty string', async t => {
+  const { idp, verifier } = await setup(t)
+  t.equal((await failure(verifier.verify(idp.signToken({ sub: '' })))).reason, 'INVALID_SUB')
 })
 
 t.test('unknown kids: one fetch per cooldown, refused without a fetch in between', async t => {
@@ -109,6 +169,52 @@ t.test('JWKS down and the kid unknown: 503 reason, fast during the cooldown', as
   const second = await failure(verifier.verify(idp.signToken()))
   t.equal(second.code, 'jwks_unavailable', 'the outage answer holds during the cooldown')
   t.equal(idp.jwksRequests, 1)
+})
+
+t.test('the fetch timeout holds while the garbage collector runs (nodejs/node#57736)', async t => {
+  // A timeout signal inside AbortSignal.any() can be collected before it fires; the fetch then hung for good,
+  // and every request for an unknown kid with it (seen under load in the full suite).
+  setFlagsFromString('--expose-gc')
+  const gc = runInNewContext('gc') as () => void
+  const { idp, verifier } = await setup(t, { timeoutMs: 300 })
+  idp.mode = 'hang'
+  const collecting = setInterval(gc, 10)
+  t.teardown(() => clearInterval(collecting))
+  const outcome = failure(verifier.verify(idp.signToken()))
+  const stuck = sleep(3_000).then(() => ({ code: 'still pending', reason: 'after 3 s' }))
+  const { code, reason } = await Promise.race([outcome, stuck])
+  t.same({ code, reason }, { code: 'jwks_unavailable', reason: 'TimeoutError' })
+})
+
+t.test('a failed fetch for an unknown kid does not make a fresh set stale: its keys are used without a fetch',
+  async t => {
+    const { idp, verifier } = await setup(t, { cooldownMs: 0 })
+    await verifier.verify(idp.signToken())
+    idp.mode = 'error'
+    t.equal((await failure(verifier.verify(idp.signToken({}, { kid: 'new-key' })))).code, 'jwks_unavailable')
+    t.equal((await verifier.verify(idp.signToken())).sub, 'auth0|alice')
+    await sleep(100) // time for a background fetch, were one started
+    t.equal(idp.jwksRequests, 2, 'the outage rule (answer now, retry behind) is for a stale set only')
+  })
+
+t.test('once the issuer answers again, an unknown kid is the caller\'s fault again: 401, not 503', async t => {
+  const { idp, verifier } = await setup(t, { cooldownMs: 0 })
+  idp.mode = 'error'
+  t.equal((await failure(verifier.verify(idp.signToken()))).code, 'jwks_unavailable')
+  idp.mode = 'ok'
+  t.equal((await verifier.verify(idp.signToken())).sub, 'auth0|alice', 'the set is fetched again')
+  const err = await failure(verifier.verify(idp.signToken({}, { kid: 'no-such-key' })))
+  t.equal(err.code, 'invalid_token')
+  t.equal(err.reason, 'JWK_NOT_FOUND')
+  t.equal(idp.jwksRequests, 3)
+})
+
+t.test('a JWKS on a closed port: the network error\'s code is the reason', async t => {
+  const { idp, verifier } = await setup(t)
+  await idp.close()
+  const err = await failure(verifier.verify(idp.signToken()))
+  t.equal(err.code, 'jwks_unavailable')
+  t.equal(err.reason, 'ECONNREFUSED')
 })
 
 t.test('a JWKS that is an error page, not JSON keys, or has no signing key is an outage', async t => {
