@@ -17,6 +17,9 @@ declare module 'fastify' {
 
 // RFC 6750 §2.1 and RFC 9449 §7.1: the scheme is case-insensitive, the token is a b64token.
 const CREDENTIALS = /^(Bearer|DPoP) +([\w\-.~+/]+=*) *$/i
+/** The scheme the Authorization header names, lower-cased, when it is one the API knows. */
+const schemeOf = (request: FastifyRequest) => /^(bearer|dpop)\b/i.exec(request.headers.authorization ?? '')?.[1]
+  ?.toLowerCase()
 
 interface AuthOptions extends JwtVerifierOptions {
   /** AUTH0_ALLOWED_CLIENT_IDS: when given, only tokens issued to these applications (`azp`) get in. */
@@ -61,7 +64,7 @@ export default fp(async function auth (fastify: FastifyInstance, options: AuthOp
 
   fastify.decorate('authenticate', async function authenticate (request: FastifyRequest) {
     const header = request.headers.authorization ?? ''
-    const scheme = /^(bearer|dpop)\b/i.exec(header)?.[1]?.toLowerCase()
+    const scheme = schemeOf(request)
     // A scheme this mode does not take is no credential at all, as Basic is (RFC 9449 §7.1, §7.2).
     if (!scheme || (scheme === 'dpop' && dpopMode === 'disabled') || (scheme === 'bearer' && dpopMode === 'required')) {
       throw missing(scheme ? `${scheme.toUpperCase()}_SCHEME_NOT_ALLOWED` : 'NO_TOKEN')
@@ -157,7 +160,7 @@ export function requireAuth (scope: FastifyInstance, { machines = false, permiss
         message: `This token lacks the permission ${missing.join(', ')}`,
         scope: permissions.join(' '),
         // Answered in the scheme the token came in, as every other auth error.
-        scheme: /^dpop /i.test(request.headers.authorization ?? '') ? 'DPoP' : 'Bearer'
+        scheme: schemeOf(request) === 'dpop' ? 'DPoP' : 'Bearer'
       })
     }
     if (request.validationError) throw request.validationError
