@@ -1,4 +1,5 @@
 import { render } from 'preact'
+import { createApiClient } from './api.js'
 import { App } from './app.js'
 import { createAuthClient } from './auth.js'
 import { readConfig, type WebConfig } from './config.js'
@@ -12,14 +13,15 @@ const root = document.getElementById('app')!
 async function start (config: WebConfig) {
   render(<p class='status' role='status'>Loading…</p>, root)
   try {
-    // The one Auth0 client, created before the first real render.
+    // The one Auth0 client and the one API client, created before the first real render.
     const auth = await createAuthClient(config)
+    const api = createApiClient(auth, config)
     const url = new URL(window.location.href)
     const callback = url.pathname === '/callback'
       ? await finishLogin(auth, url, path => window.history.replaceState(null, '', path))
       : undefined
     const session = await readSession(auth)
-    render(<App auth={auth} config={config} session={session} callback={callback} />, root)
+    render(<App auth={auth} api={api} session={session} callback={callback} />, root)
   } catch (err) {
     render(<StartupError message={(err as Error).message} />, root)
   }

@@ -20,13 +20,15 @@ t.test('signed out: the header says so and offers no Log out', async t => {
 })
 
 t.test('each route names itself in document.title', async t => {
-  const failed = { kind: 'error', error: 'access_denied', description: '' } as const
+  const failed = { kind: 'error', from: 'auth0', error: 'access_denied', description: '' } as const
   const routes: Array<[string, Parameters<typeof renderApp>[1], string]> = [
     ['start page', { path: '/', session: signedOut }, 'Sign in | Auth0 + Cognito POC'],
     ['home', { path: '/home', session: signedIn }, 'Home | Auth0 + Cognito POC'],
     ['on the way to the login', { path: '/home', session: signedOut }, 'Redirecting… | Auth0 + Cognito POC'],
     ['failed callback', { path: '/callback', session: signedOut, callback: failed },
       'Login did not complete | Auth0 + Cognito POC'],
+    ['failed callback, signed in', { path: '/callback', session: signedIn, callback: failed },
+      'Already signed in | Auth0 + Cognito POC'],
     ['bare callback', { path: '/callback', session: signedOut }, 'Nothing to finish | Auth0 + Cognito POC'],
     ['unknown path', { path: '/nope', session: signedIn }, 'Page not found | Auth0 + Cognito POC']
   ]

@@ -44,7 +44,7 @@ t.test('error params from Auth0 are shown, not exchanged', async t => {
   url.searchParams.set('error', 'access_denied')
   url.searchParams.set('error_description', 'User did not authorize')
   const outcome = await finishLogin(auth, url, history.replace)
-  t.same(outcome, { kind: 'error', error: 'access_denied', description: 'User did not authorize' })
+  t.same(outcome, { kind: 'error', from: 'auth0', error: 'access_denied', description: 'User did not authorize' })
   t.equal(calls.length, 0)
   t.same(history.urls, ['/callback'], 'parameters removed from the address bar')
 })
@@ -54,7 +54,7 @@ t.test('an SDK failure (e.g. Invalid state) becomes a shown error', async t => {
   const history = recorder()
   const url = new URL('http://localhost:3000/callback?code=abc&state=stale')
   const outcome = await finishLogin(auth, url, history.replace)
-  t.same(outcome, { kind: 'error', error: 'invalid_state', description: 'Invalid state' })
+  t.same(outcome, { kind: 'error', from: 'sdk', error: 'invalid_state', description: 'Invalid state' })
   t.same(history.urls, ['/callback'])
 })
 

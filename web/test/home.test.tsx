@@ -37,9 +37,8 @@ const meBody = (federatedUser: unknown) => ({
 })
 
 /** Opens /home, calls /me against `apiUrl` (or `baseUrl`), and waits for what the page shows. */
-async function callMe (t: Test, reply: typeof answer, baseUrl = apiUrl, useDpop = false) {
+async function callMe (t: Test, reply: typeof answer, baseUrl = apiUrl, useDpop = false, { auth, calls } = fakeAuth()) {
   answer = reply
-  const { auth, calls } = fakeAuth()
   const view = renderApp(t, { path: '/home', session: signedIn, auth, backendBaseUrl: baseUrl, useDpop })
   fireEvent.click(view.getByRole('button', { name: 'Call Protected Backend /me' }))
   // The focus moves in the turn the outcome appears: no waiting for it.
@@ -90,11 +89,14 @@ t.test('/me: the Bearer token goes out; a summary, then the raw JSON; focus on t
 t.test('/me with VITE_AUTH0_USE_DPOP: the token goes out as DPoP with a proof; the same page', async t => {
   authorizations.length = 0
   proofs.length = 0
-  const { view, outcome } = await callMe(t, { status: 200, body: meBody(federated) }, apiUrl, true)
+  const { view, outcome, calls } = await callMe(t, { status: 200, body: meBody(federated) }, apiUrl, true)
   t.same(authorizations, ['DPoP the-access-token'])
   t.same(proofs, [`proof GET ${apiUrl}/me the-access-token`])
   t.same(JSON.parse(view.getByTestId('me-result').textContent ?? ''), meBody(federated))
   t.ok(document.activeElement === outcome, 'focus moved to the result')
+  fireEvent.click(view.getByRole('button', { name: 'Call Protected Backend /me' }))
+  await waitFor(() => { if (proofs.length < 2) throw new Error('no second call yet') })
+  t.equal(calls.createFetcher, 1, 'the page renders again and again; the API client and its fetcher were made once')
 })
 
 t.test('/me without a federated profile says so, and why', async t => {
@@ -157,10 +159,12 @@ t.test('look up a user: the sub, trimmed and encoded, in the path; their profile
   t.equal(panel.queryAllByRole('alert').length, 0)
 })
 
-t.test('look up a user with no profile: says so (404), announced', async t => {
+t.test('look up a sub with no profile (404): says so without claiming the user exists, announced', async t => {
   const reply = { status: 404, body: { error: 'not_found', message: 'Cognito has no federated profile for this user' } }
-  const { panel, status } = await lookUp(t, reply, 'auth0|bob')
-  t.equal(status.textContent, 'auth0|bob has no federated Cognito profile yet.')
+  // The API answers a made-up sub and a real user not yet federated alike.
+  const { panel, status } = await lookUp(t, reply, 'auth0|nobody123')
+  t.equal(status.textContent, 'Cognito has no federated profile for auth0|nobody123. Either no Auth0 user has ' +
+    'this id, or they have not signed in through Cognito yet.')
   t.equal(panel.queryAllByRole('alert').length, 0)
 })
 

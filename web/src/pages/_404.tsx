@@ -1,6 +1,6 @@
 import { useTitle } from '../use-title.js'
 
-export function NotFound (_props: { default: boolean }) {
+export function NotFound () {
   useTitle('Page not found')
   return (
     <section>

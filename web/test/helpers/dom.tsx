@@ -7,9 +7,9 @@ import { Auth0Client } from '@auth0/auth0-spa-js'
 import { cleanup, render } from '@testing-library/preact/pure'
 import { Window } from 'happy-dom'
 import type { Test } from 'tap'
+import { createApiClient } from '../../src/api.js'
 import { App } from '../../src/app.js'
 import type { AuthClient } from '../../src/auth.js'
-import type { WebConfig } from '../../src/config.js'
 import type { CallbackOutcome } from '../../src/pages/Callback/finish-login.js'
 import type { Session } from '../../src/session.js'
 
@@ -41,14 +41,8 @@ export function installDom (t: Test, url = 'http://localhost:3000/') {
   return window
 }
 
-export const config: WebConfig = {
-  auth0Domain: 'tenant.eu.auth0.com',
-  clientId: 'spa',
-  audience: 'https://api.example.com',
-  redirectUri: 'http://localhost:3000/callback',
-  backendBaseUrl: 'http://127.0.0.1:9',
-  useDpop: false
-}
+/** Where the API is unless a test serves one: the discard port, where nothing answers. */
+const NO_API = 'http://127.0.0.1:9'
 
 export const alice = { sub: 'auth0|alice', email: 'alice@example.com', name: 'Alice Example' }
 
@@ -64,6 +58,7 @@ export function fakeAuth ({ tokenType = 'DPoP' }: { tokenType?: 'DPoP' | 'Bearer
     loginWithRedirect: [] as unknown[],
     logout: [] as unknown[],
     getTokenSilently: [] as unknown[],
+    createFetcher: 0,
     /** Nonces by the id the fetcher keeps them under (undefined: Auth0's own). */
     nonces: new Map<string | undefined, string>()
   }
@@ -80,6 +75,7 @@ export function fakeAuth ({ tokenType = 'DPoP' }: { tokenType?: 'DPoP' | 'Bearer
     loginWithRedirect: async (options: unknown) => { calls.loginWithRedirect.push(options) },
     logout: async (options: unknown) => { calls.logout.push(options) },
     createFetcher (fetcherConfig: unknown) {
+      calls.createFetcher++
       return Auth0Client.prototype.createFetcher.call(this, fetcherConfig as never)
     },
     options: { useDpop: true },
@@ -91,9 +87,12 @@ export function fakeAuth ({ tokenType = 'DPoP' }: { tokenType?: 'DPoP' | 'Bearer
   return { auth, calls }
 }
 
-/** Renders the whole app, routes and all, at `path`; unmounted when the test ends. */
+/**
+ * Renders the whole app, routes and all, at `path`, with the API client main.tsx would build for `auth`;
+ * unmounted when the test ends.
+ */
 export function renderApp (t: Test, {
-  path, session, auth = fakeAuth().auth, callback, backendBaseUrl, useDpop = false
+  path, session, auth = fakeAuth().auth, callback, backendBaseUrl = NO_API, useDpop = false
 }: {
   path: string
   session: Session
@@ -104,8 +103,8 @@ export function renderApp (t: Test, {
 }) {
   window.history.replaceState(null, '', path)
   t.teardown(cleanup)
-  const appConfig = { ...config, backendBaseUrl: backendBaseUrl ?? config.backendBaseUrl, useDpop }
-  return render(<App auth={auth} config={appConfig} session={session} callback={callback} />)
+  const api = createApiClient(auth, { backendBaseUrl, useDpop })
+  return render(<App auth={auth} api={api} session={session} callback={callback} />)
 }
 
 export const signedIn: Session = { isAuthenticated: true, user: alice }

@@ -2,7 +2,8 @@ import type { AppState, AuthClient } from '../../auth.js'
 
 export type CallbackOutcome =
   | { kind: 'signed-in', target: string }
-  | { kind: 'error', error: string, description: string }
+  /** `from`: Auth0 sent the error in the URL, or the SDK failed to finish (e.g. a link whose login is done). */
+  | { kind: 'error', from: 'auth0' | 'sdk', error: string, description: string }
   | { kind: 'nothing-to-do' }
 
 /** Only same-origin paths: `appState` round-trips through the browser and must not become an open redirect. */
@@ -34,7 +35,8 @@ async function exchange (
   const params = url.searchParams
   if (params.has('error')) {
     replaceUrl(url.pathname)
-    return { kind: 'error', error: params.get('error') ?? '', description: params.get('error_description') ?? '' }
+    const [error, description] = [params.get('error') ?? '', params.get('error_description') ?? '']
+    return { kind: 'error', from: 'auth0', error, description }
   }
   if (!params.has('code') || !params.has('state')) return { kind: 'nothing-to-do' }
   try {
@@ -46,6 +48,6 @@ async function exchange (
     replaceUrl(url.pathname)
     const { error = 'callback_failed', error_description: description = (err as Error).message } =
       err as { error?: string, error_description?: string }
-    return { kind: 'error', error, description }
+    return { kind: 'error', from: 'sdk', error, description }
   }
 }

@@ -1,20 +1,6 @@
-import type { ApiResult } from '../../api.js'
+import type { ApiResult, FederatedUser, MeAnswer } from '../../api.js'
 
-/** The API's /me body (api/src/schemas): read defensively, since any API can be configured here. */
-interface MeBody {
-  cognito_result?: {
-    user_pool?: { id?: string, name?: string | null }
-    federated_user?: FederatedUser | null
-  }
-}
-export interface FederatedUser {
-  username: string
-  status: string | null
-  enabled: boolean | null
-  created_at: string | null
-}
-
-export function MeOutcome ({ result, onLogin }: { result: ApiResult, onLogin: () => void }) {
+export function MeOutcome ({ result, onLogin }: { result: ApiResult<MeAnswer>, onLogin: () => void }) {
   return result.kind === 'ok' ? <MeSummary body={result.body} /> : <ApiProblem result={result} onLogin={onLogin} />
 }
 
@@ -46,16 +32,14 @@ export function ApiProblem ({ result, onLogin }: { result: Problem, onLogin: () 
 }
 
 /** What a person wants to know first, then the JSON as the API sent it. */
-function MeSummary ({ body }: { body: unknown }) {
-  const cognito = (body as MeBody | null)?.cognito_result
-  const pool = cognito?.user_pool
-  const profile = cognito?.federated_user
+function MeSummary ({ body }: { body: MeAnswer }) {
+  const { user_pool: pool, federated_user: profile } = body.cognito_result
   return (
     <>
       <h2>What Cognito knows about you</h2>
       <dl data-testid='me-summary'>
         <dt>User pool</dt>
-        <dd>{pool?.name ?? 'Unnamed pool'} <code>{pool?.id ?? '?'}</code></dd>
+        <dd>{pool.name ?? 'Unnamed pool'} <code>{pool.id}</code></dd>
         <dt>Federated profile</dt>
         <dd data-testid='federated-profile'>{profile ? <Profile user={profile} /> : NO_PROFILE}</dd>
       </dl>

@@ -1,17 +1,13 @@
 import { useLayoutEffect, useRef, useState } from 'preact/hooks'
-import type { ApiResult } from '../../api.js'
-import { ApiProblem, Profile, type FederatedUser } from './MeOutcome.js'
+import type { ApiClient, ApiResult, FederatedUser } from '../../api.js'
+import { ApiProblem, Profile } from './MeOutcome.js'
 
-interface Props {
-  /** GETs a path from the API with the user's access token. */
-  get: (path: string) => Promise<ApiResult>
-  onLogin: () => void
-}
+interface Props { lookUp: ApiClient['user'], onLogin: () => void }
 
 /** `/users/:sub`: another user's federated Cognito profile, for those whose token holds `read:users`. */
-export function UserLookup ({ get, onLogin }: Props) {
+export function UserLookup ({ lookUp, onLogin }: Props) {
   const [sub, setSub] = useState('')
-  const [lookup, setLookup] = useState<'idle' | 'calling' | { sub: string, result: ApiResult }>('idle')
+  const [lookup, setLookup] = useState<'idle' | 'calling' | Lookup>('idle')
   const outcome = useRef<HTMLDivElement>(null)
   // As for /me: the disabled button drops the focus, so it goes to what the lookup produced.
   useLayoutEffect(() => { if (typeof lookup === 'object') outcome.current?.focus() }, [lookup])
@@ -24,7 +20,7 @@ export function UserLookup ({ get, onLogin }: Props) {
     event.preventDefault()
     const wanted = sub.trim()
     setLookup('calling')
-    setLookup({ sub: wanted, result: await get(`/users/${encodeURIComponent(wanted)}`) })
+    setLookup({ sub: wanted, result: await lookUp(wanted) })
   }
 
   return (
@@ -33,12 +29,12 @@ export function UserLookup ({ get, onLogin }: Props) {
       <p>Another user's federated Cognito profile, by Auth0 user id. Only tokens with the <code>read:users</code>{' '}
         permission may.
       </p>
-      <form onSubmit={onSubmit}>
-        <label for='lookup-sub'>Auth0 user id</label>{' '}
+      <form class='lookup' onSubmit={onSubmit}>
+        <label for='lookup-sub'>Auth0 user id</label>
         <input
           id='lookup-sub' name='sub' required autocomplete='off' spellcheck={false} placeholder='auth0|…'
           value={sub} onInput={event => setSub(event.currentTarget.value)}
-        />{' '}
+        />
         <button type='submit' disabled={lookup === 'calling'}>Look up</button>
       </form>
       {/* Always in the page, so screen readers announce the answer that appears in its status region. */}
@@ -53,12 +49,20 @@ export function UserLookup ({ get, onLogin }: Props) {
   )
 }
 
-function LookupOutcome ({ sub, result, onLogin }: { sub: string, result: ApiResult, onLogin: () => void }) {
+interface Lookup { sub: string, result: ApiResult<FederatedUser> }
+
+function LookupOutcome ({ sub, result, onLogin }: Lookup & { onLogin: () => void }) {
   switch (result.kind) {
     case 'ok':
-      return <p>Federated profile of <code>{sub}</code>: <Profile user={result.body as FederatedUser} /></p>
+      return <p>Federated profile of <code>{sub}</code>: <Profile user={result.body} /></p>
     case 'not-found':
-      return <p><code>{sub}</code> has no federated Cognito profile yet.</p>
+      // The API answers 404 alike for an Auth0 user not yet federated and for a sub nobody has: claim neither.
+      return (
+        <p>
+          Cognito has no federated profile for <code>{sub}</code>. Either no Auth0 user has this id, or they have not
+          signed in through Cognito yet.
+        </p>
+      )
     case 'forbidden':
       return (
         <p role='alert'>

@@ -1,30 +1,24 @@
 import type { User } from '@auth0/auth0-spa-js'
 import { useLayoutEffect, useRef, useState } from 'preact/hooks'
-import { callApi, type ApiResult } from '../../api.js'
-import type { AuthClient } from '../../auth.js'
-import type { WebConfig } from '../../config.js'
+import type { ApiClient, ApiResult, MeAnswer } from '../../api.js'
 import { useTitle } from '../../use-title.js'
 import { Email } from './Email.js'
 import { MeOutcome } from './MeOutcome.js'
 import { UserLookup } from './UserLookup.js'
 
-interface Props { user: User | undefined, auth: AuthClient, config: WebConfig, onLogin: () => void }
+interface Props { user: User | undefined, api: ApiClient, onLogin: () => void }
 
-export function Home ({ user, auth, config, onLogin }: Props) {
+export function Home ({ user, api, onLogin }: Props) {
   useTitle('Home')
-  const [call, setCall] = useState<'idle' | 'calling' | ApiResult>('idle')
+  const [call, setCall] = useState<'idle' | 'calling' | ApiResult<MeAnswer>>('idle')
   const outcome = useRef<HTMLDivElement>(null)
   // The button is disabled during the call, which drops the focus: put it on what the call produced,
   // in the same turn as the result appears (a layout effect), so nobody sees the result without the focus.
   useLayoutEffect(() => { if (typeof call === 'object') outcome.current?.focus() }, [call])
 
-  // VITE_AUTH0_USE_DPOP: the same calls, with tokens bound to this browser's key (see api.ts).
-  const credentials = config.useDpop ? { dpop: auth } : { getToken: () => auth.getTokenSilently() }
-  const get = (path: string) => callApi({ ...credentials, baseUrl: config.backendBaseUrl, path })
-
   async function onCall () {
     setCall('calling')
-    setCall(await get('/me'))
+    setCall(await api.me())
   }
 
   return (
@@ -44,7 +38,7 @@ export function Home ({ user, auth, config, onLogin }: Props) {
       </p>
       {/* Always in the page, so screen readers announce what appears in it. Errors are alerts of their own. */}
       <p class='status' role='status'>
-        {call === 'calling' && `Calling ${config.backendBaseUrl}/me…`}
+        {call === 'calling' && `Calling ${api.baseUrl}/me…`}
         {typeof call === 'object' && call.kind === 'ok' && 'The API answered. Its answer follows.'}
       </p>
       {typeof call === 'object' && (
@@ -52,7 +46,7 @@ export function Home ({ user, auth, config, onLogin }: Props) {
           <MeOutcome result={call} onLogin={onLogin} />
         </div>
       )}
-      <UserLookup get={get} onLogin={onLogin} />
+      <UserLookup lookUp={api.user} onLogin={onLogin} />
     </section>
   )
 }
