@@ -69,6 +69,8 @@ export function flowTests (t: Test, { urls: { spa, idp }, env, screenshot, dpop 
   t.test('login, /home, /me with the federated user, reload, logout', async t => {
     const { page, console } = await openPage(t)
     const tokenResponse = page.waitForResponse(`${idp}/oauth/token`)
+    // The link Auth0 sends the browser back with: opened again later, its login is already done.
+    const callbackLink = page.waitForRequest(request => request.url().startsWith(`${spa}/callback?`))
     await page.goto(`${spa}/`)
     await page.click('text=Login with Auth0')
     await page.waitForURL(`${idp}/interaction/**`)
@@ -104,7 +106,10 @@ export function flowTests (t: Test, { urls: { spa, idp }, env, screenshot, dpop 
     t.equal(me.cognito_result.federated_user.status, 'EXTERNAL_PROVIDER')
     t.match(await page.textContent('[data-testid=federated-profile]'), `Auth0_${alice.sub} (EXTERNAL_PROVIDER`)
     // Alice holds read:users: /users/:sub answers her, for Bob (no profile yet) and for herself.
-    t.equal(await lookUp(page, bob.sub), `${bob.sub} has no federated Cognito profile yet.`)
+    const noProfile = (sub: string) => `Cognito has no federated profile for ${sub}. ` +
+      'Either no Auth0 user has this id, or they have not signed in through Cognito yet.'
+    t.equal(await lookUp(page, bob.sub), noProfile(bob.sub))
+    t.equal(await lookUp(page, 'auth0|nobody123'), noProfile('auth0|nobody123'), 'a made-up sub: the same words')
     t.match(await lookUp(page, alice.sub), `Federated profile of ${alice.sub}: Auth0_${alice.sub} (EXTERNAL_PROVIDER`)
     // The README's screenshot: made here, so it always shows what the app really does. The focus
     // scrolled the page down to the result; the picture starts at the top, with the profile.
@@ -118,11 +123,27 @@ export function flowTests (t: Test, { urls: { spa, idp }, env, screenshot, dpop 
     t.equal(page.url(), `${spa}/home`, 'a reload keeps the session (silent authentication)')
     t.equal(await page.textContent('[data-testid=sub]'), alice.sub)
 
+    // The used login link, opened again with the session alive: said so, never "Login did not complete".
+    const usedLink = (await callbackLink).url()
+    await page.goto(usedLink)
+    await page.waitForSelector('h1:text-is("Already signed in")')
+    t.equal(await page.textContent('main'),
+      'Already signed inThis login link was already used or is stale. You are still signed in.Go to Home')
+    t.match(await page.textContent('[data-testid=auth-state]'), alice.email)
+
+    await page.goto(`${spa}/home`)
     await page.click('header >> text=Log out')
     await page.waitForURL(`${spa}/`)
     await page.waitForSelector('text=Login with Auth0')
     t.equal(await page.title(), 'Sign in | Auth0 + Cognito POC')
     t.equal(await page.textContent('[data-testid=auth-state]'), 'Not signed in')
+
+    // Signed out, the same link says what to do.
+    await page.goto(usedLink)
+    await page.waitForSelector('text=Login did not complete')
+    t.equal(await page.textContent('[role=alert]'),
+      'Login did not completeThis login link was already used or is stale.Start again')
+    t.equal(page.url(), `${spa}/callback`, 'the code and state are gone from the address bar')
 
     await page.goto(`${spa}/home`)
     await page.waitForURL(`${idp}/interaction/**`)
@@ -166,7 +187,8 @@ export function flowTests (t: Test, { urls: { spa, idp }, env, screenshot, dpop 
     t.equal(await page.textContent('[data-testid=email]'), alice.email)
   })
 
-  t.test('on a phone (390x844): no sideways scrolling, a one-line header, no email broken mid-word', async t => {
+  t.test('on a phone (390x844): no sideways scrolling, a one-line header, no email broken mid-word, ' +
+    '44x44 touch targets', async t => {
     const { page, console } = await openPage(t, { viewport: { width: 390, height: 844 } })
     async function fits (where: string) {
       const { pageWidth, viewportWidth, wrapped, cut } = await measureLayout(page, {
@@ -175,15 +197,19 @@ export function flowTests (t: Test, { urls: { spa, idp }, env, screenshot, dpop 
       t.ok(pageWidth <= viewportWidth, `${where}: ${pageWidth}px of content in ${viewportWidth}px`)
       t.same({ wrapped, cut }, { wrapped: [], cut: [] }, `${where}: nothing wrapped or cut`)
     }
+    const bigEnough = async (where: string) =>
+      t.same(await smallTargets(page), [], `${where}: every button, link and field is at least 44x44 px`)
     await page.goto(`${spa}/`)
     await page.waitForSelector('text=Login with Auth0')
     await fits('start page')
+    await bigEnough('start page')
 
     await page.click('text=Login with Auth0')
     await signIn(page, alice)
     await page.waitForURL(`${spa}/home`)
     await callMe(t, page)
     await fits('/home after /me')
+    await bigEnough('/home after /me')
     t.comment(`screenshot: ${await keepScreenshot(page, 'phone-home-after-me.png')}`)
 
     await lengthenEmail(page, 'averyveryverylongmailboxnamewithoutbreaks1234567')
@@ -198,7 +224,7 @@ export function flowTests (t: Test, { urls: { spa, idp }, env, screenshot, dpop 
 
     // An error_description is quoted as Auth0 sent it, even one unbroken word.
     await page.goto(`${spa}/callback?error=invalid_request&error_description=${'0123456789abcdef'.repeat(12)}`)
-    await page.waitForSelector('text=Login did not complete')
+    await page.waitForSelector('h1:text-is("Already signed in")')
     await fits('a long error on /callback')
     noNotFound(t, console)
   })
@@ -215,6 +241,14 @@ function lengthenEmail (page: Page, mailbox: string) {
       text!.data = text!.data.replace(/^[^@]*/, mailbox)
     }
   }, mailbox)
+}
+
+/** The buttons, links and fields in the header and the page smaller than 44x44 CSS px (WCAG 2.5.5), with their size. */
+function smallTargets (page: Page) {
+  return page.$$eval('header :is(a, button, input), main :is(a, button, input)', targets => targets
+    .map(target => ({ target: target.outerHTML, box: target.getBoundingClientRect() }))
+    .filter(({ box }) => box.width < 44 || box.height < 44)
+    .map(({ target, box }) => `${target}: ${Math.round(box.width)}x${Math.round(box.height)}`))
 }
 
 /** How /home's email is laid out: the parts broken over lines (each then has a box per line), lines, overflow. */

@@ -29,7 +29,7 @@ function LoginFailed ({ failure, onLogin }: { failure: Failure, onLogin: () => v
   return (
     <section role='alert'>
       <h1>Login did not complete</h1>
-      <p>{inPlainWords(failure)}.</p>
+      <p class='quoted'>{inPlainWords(failure)}.</p>
       <p><button type='button' onClick={onLogin}>Start again</button></p>
     </section>
   )
@@ -40,7 +40,7 @@ function StillSignedIn ({ failure }: { failure: Failure }) {
   return (
     <section>
       <h1>Already signed in</h1>
-      <p>{inPlainWords(failure)}. You are still signed in.</p>
+      <p class='quoted'>{inPlainWords(failure)}. You are still signed in.</p>
       <p><a href='/home'>Go to Home</a></p>
     </section>
   )
