@@ -9,6 +9,8 @@ import { generateKeyPairSync, randomBytes } from 'node:crypto'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import Provider, { type Configuration } from 'oidc-provider'
+// @ts-expect-error: oidc-provider declares no types for its own in-memory adapter (the default one).
+import { createMemoryAdapter } from 'oidc-provider/lib/adapters/memory_adapter.js'
 import { findUser, USERS } from './users.js'
 
 interface IdpOptions {
@@ -82,6 +84,9 @@ export function createIdp ({ origin, clientId, appOrigin, audience, emailClaim }
   }
 
   const configuration: Configuration = {
+    // In memory on purpose: a stand-in may forget its logins when it stops. Naming the library's own adapter says
+    // so, and spares every `npm start` its warning that the development default is in use.
+    adapter: createMemoryAdapter(),
     clients: [{
       client_id: clientId,
       token_endpoint_auth_method: 'none',

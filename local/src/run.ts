@@ -9,14 +9,15 @@
  * `--no-build` serves what api/dist and the SPA folder already hold (the tests build once).
  *
  * DPoP: `VITE_AUTH0_USE_DPOP=true` in `.env`, or in the shell for the stand-ins (`VITE_AUTH0_USE_DPOP=true npm start`),
- * reaches the SPA build like every VITE_ value: the caller's environment, then the file's, over it.
+ * reaches the SPA build like every VITE_ value: the caller's environment, then the file's, over it. Any .env means
+ * real services, so a .env holding only VITE_ values is refused with a message that says so.
  */
 import { existsSync, readFileSync } from 'node:fs'
 import { parseArgs, parseEnv } from 'node:util'
+import { banner } from './banner.js'
 import { envProblems } from './env-check.js'
 import { portProblem } from './process.js'
-import { build, DEFAULT_PORTS, localEnv, ROOT, type Stack, startStack } from './stack.js'
-import { USERS } from './users.js'
+import { build, DEFAULT_PORTS, localEnv, ROOT, startStack } from './stack.js'
 
 /** Refuses with one message and exit code 1: no stack trace, nothing started. */
 function fail (message: string): never {
@@ -42,6 +43,15 @@ const env = real ? parseEnv(readFileSync(envFile, 'utf8')) as Record<string, str
 if (real) {
   // What the API and the build will see: the file's values over the caller's environment.
   const problems = envProblems({ ...process.env, ...env })
+  const names = Object.keys(env)
+  if (problems.length && names.every(name => name.startsWith('VITE_'))) {
+    // Most likely someone who wanted a VITE_ switch (DPoP) with the stand-ins: the nine "is not set" would not say so.
+    const inShell = names.map(name => `${name}=${env[name]} `).join('')
+    fail(`Configuration error in ${envName}: it ${names.length ? `sets only ${names.join(', ')}` : 'is empty'}, ` +
+      'and any .env file switches the local stand-ins off: it must then configure real Auth0 and AWS ' +
+      '(see .env.example). To keep the stand-ins, start without a .env' +
+      (names.length ? `, and pass the VITE_ settings in the shell: ${inShell}npm start` : ': npm start'))
+  }
   if (problems.length) {
     fail(`Configuration error in ${envName}: ${problems.join('; ')}. Fill them in (see .env.example and the README's ` +
       `"Real Auth0 and Cognito"), or delete ${envName} to run the local stand-ins.`)
@@ -94,7 +104,10 @@ if (!options['no-build']) {
 }
 
 const started = startStack({ ports, webDist, standIns: !real, env })
-started.then(stack => { if (!stopping) console.log(banner(stack.urls)) }, () => {})
+const cognito = real
+  ? undefined
+  : { endpoint: env.AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER!, poolId: env.COGNITO_USER_POOL_ID! }
+started.then(stack => { if (!stopping) console.log(banner({ urls: stack.urls, cognito })) }, () => {})
 
 // Whichever comes first ends the run: a signal (null), or a process failing at start-up or exiting later (its report).
 const failure = await Promise.race([
@@ -106,21 +119,3 @@ if (failure) console.error(`\n${failure}\nStopping the others…`)
 else console.log('\nStopping…')
 await started.then(stack => stack.stop(), () => {})
 process.exit(failure ? 1 : 0)
-
-function banner (urls: Stack['urls']) {
-  const users = USERS.map(user => `    ${user.email.padEnd(20)} ${user.password.padEnd(17)} ` +
-    (user.federated ? 'has a federated Cognito user' : 'no Cognito user yet: federated_user is null') +
-    (user.permissions.length > 0 ? `; may ${user.permissions.join(', ')}` : '; no permission'))
-  const cognito = env.AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER
-  const standIns = `  Cognito      ${cognito}  (cognito-local, pool ${env.COGNITO_USER_POOL_ID})
-
-  Demo users
-${users.join('\n')}
-`
-  return `
-  App          ${urls.spa}
-  API          ${urls.api}  (GET /health, GET /me)
-  Auth0        ${urls.idp}${real ? '' : '  (local stand-in)'}
-${real ? '' : standIns}
-Press Ctrl-C to stop.`
-}

@@ -2,6 +2,8 @@
  * Demo users of the local identity provider. Alice has signed in through Cognito before (the
  * emulator holds her federated user); Bob has not, so /me shows `federated_user: null` for him.
  * Alice holds `read:users`, as an Auth0 role would give her; Bob holds no permission.
+ * The one list: the identity provider, the Cognito seed, `npm start`'s banner and the browser tests read it, and
+ * e2e/test/docs.test.ts holds the README's demo-user table (logins and subs) to it.
  */
 interface DemoUser {
   sub: string

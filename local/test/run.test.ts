@@ -55,6 +55,23 @@ t.test('a .env with placeholders and empty values: one message naming each, noth
   t.notOk(existsSync(notBuilt), 'nothing was built')
 })
 
+t.test('a .env with only VITE_ values, or none: says any .env switches the stand-ins off, and what to do', async t => {
+  const cases: Array<[Env, string]> = [
+    [{ VITE_AUTH0_USE_DPOP: 'true' }, 'sets only VITE_AUTH0_USE_DPOP, and any .env file switches the local ' +
+      'stand-ins off: it must then configure real Auth0 and AWS (see .env.example). To keep the stand-ins, start ' +
+      'without a .env, and pass the VITE_ settings in the shell: VITE_AUTH0_USE_DPOP=true npm start'],
+    [{}, 'is empty, and any .env file switches the local stand-ins off: it must then configure real Auth0 and AWS ' +
+      '(see .env.example). To keep the stand-ins, start without a .env: npm start']
+  ]
+  for (const [env, message] of cases) {
+    const { envFile, ended } = start(t, env, ['--web-dist', join(dir, 'not-built')])
+    const { code, stdout, stderr } = await ended
+    t.equal(code, 1)
+    t.equal(stderr, `Configuration error in ${envFile}: it ${message}\n`, 'not the nine "is not set" of a real .env')
+    t.notMatch(stdout, 'Building')
+  }
+})
+
 t.test('busy ports, on loopback or all interfaces: one line each, nothing started', async t => {
   const env = await realEnv()
   for (const [port, host] of [[env.BACKEND_PORT, '127.0.0.1'], [env.FRONTEND_PORT, '0.0.0.0']]) {
