@@ -42,6 +42,13 @@ t.test('two instances sharing one table refuse each other\'s keys', async t => {
   t.same(await itemOf('jkt:shared-1'), { pk: { S: 'jkt:shared-1' }, ttl: { N: '1310' } }, 'the item TTL deletes')
 })
 
+t.test('the same proof at the same moment on both instances: exactly one of 20 calls takes it', async t => {
+  const [one, two] = [instance(t), instance(t)]
+  const calls = Array.from({ length: 20 }, (_, i) => (i % 2 ? one : two).remember('jkt:race', 1_310))
+  const answers = await Promise.all(calls)
+  t.equal(answers.filter(Boolean).length, 1)
+})
+
 t.test('an item past its ttl that DynamoDB has not deleted yet does not count', async t => {
   const time = { now: 1_000 }
   const store = instance(t, { now: () => time.now })
