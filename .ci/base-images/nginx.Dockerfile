@@ -2,8 +2,8 @@
 # (user nginx uid 101, /etc/nginx/conf.d, /usr/share/nginx/html, temp files in /var/cache/nginx,
 # logs to stdout/stderr, SIGQUIT to stop). Its entrypoint scripts are left out: web/Dockerfile bypasses them.
 FROM ci/bookworm-rootfs
-RUN apt-get update \
- && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends nginx \
+RUN apt-get -o Acquire::Retries=5 update \
+ && DEBIAN_FRONTEND=noninteractive apt-get -o Acquire::Retries=5 install -y --no-install-recommends nginx \
  && rm -rf /var/lib/apt/lists/* \
  && groupadd --system --gid 101 nginx \
  && useradd --system --uid 101 --gid nginx --no-create-home --home-dir /nonexistent --shell /bin/false nginx \

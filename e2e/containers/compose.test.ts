@@ -29,6 +29,8 @@ if (!run('docker', ['info']).ok) {
 const [composeBin, ...composePre] = run('docker', ['compose', 'version']).ok
   ? ['docker', 'compose']
   : ['docker-compose']
+// Which one ran is in the output: the README promises both the plugin and Debian's docker-compose 1.29.
+t.comment(run(composeBin!, [...composePre, 'version']).out.split('\n')[0] ?? '')
 // A developer's .env would switch the stack to real services: read an empty one instead, as on a fresh clone.
 const emptyEnvDir = mkdtempSync(join(tmpdir(), 'compose-env-'))
 writeFileSync(join(emptyEnvDir, '.env'), '')

@@ -33,5 +33,19 @@ for (const [name, port] of Object.entries(DEFAULT_PORTS)) {
 }
 
 export const samVersion = sam.out
-/** The bridge network's gateway: the address `host-gateway` names inside the function's container. */
-export const gateway = run('docker', ['network', 'inspect', 'bridge', '-f', '{{(index .IPAM.Config 0).Gateway}}']).out
+
+/**
+ * The bridge network's gateway: the address `host-gateway` names inside the function's container. An engine that
+ * created its bridge itself (the first on a machine) records only the subnet in the network's IPAM config: its
+ * gateway is then the subnet's first address, which the engine gave the bridge (as docker0 on this host shows).
+ */
+function bridgeGateway (): string {
+  const format = '{{range .IPAM.Config}}{{.Subnet}} {{.Gateway}}{{end}}'
+  const [subnet, recorded] = run('docker', ['network', 'inspect', 'bridge', '-f', format]).out.split(' ')
+  if (recorded) return recorded
+  const network = /^(\d+)\.(\d+)\.(\d+)\.(\d+)\/\d+$/.exec(subnet ?? '')
+  if (!network) refuse(`the engine's bridge network names no gateway and no IPv4 subnet (${subnet})`)
+  const first = network.slice(1).reduce((sum, part) => sum * 256 + Number(part), 0) + 1
+  return [24, 16, 8, 0].map(shift => Math.floor(first / 2 ** shift) % 256).join('.')
+}
+export const gateway = bridgeGateway()

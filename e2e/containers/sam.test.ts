@@ -16,7 +16,7 @@ import { startCognito } from '../../local/src/cognito.js'
 import { createIdp } from '../../local/src/idp.js'
 import { startNginx } from '../../local/src/nginx.js'
 import { stopChild } from '../../local/src/process.js'
-import { build, DEFAULT_PORTS, localEnv, ROOT } from '../../local/src/stack.js'
+import { buildSpa, DEFAULT_PORTS, localEnv, ROOT } from '../../local/src/stack.js'
 import { flowTests } from '../test/flow.js'
 import { gateway, LAMBDA_IMAGE, run, samVersion } from './sam-needs.js'
 
@@ -38,7 +38,8 @@ const built = run('npm', ['run', 'sam:build', '--workspace', 'api'], 300_000)
 if (!built.ok) throw new Error(`npm run sam:build --workspace api failed:\n${built.out}`)
 const webDist = mkdtempSync(join(tmpdir(), 'web-dist-'))
 stops.push(async () => rmSync(webDist, { recursive: true, force: true }))
-await build(env, webDist)
+// Only the SPA: the function is what `sam build` made from api/src, not api/dist.
+await buildSpa(env, webDist)
 
 // One identity provider, served where the browser looks for it (localhost) and where the function does (gateway).
 const { provider } = createIdp({

@@ -4,23 +4,15 @@
  * key, sent from outside the browser, gets nowhere.
  */
 import { createHash } from 'node:crypto'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import type { Page, Request } from 'playwright-core'
 import t, { type Test } from 'tap'
-import { freePort } from '../../local/src/process.js'
-import { build, localEnv, startStack } from '../../local/src/stack.js'
 import { USERS } from '../../local/src/users.js'
 import { openPage } from './browser.js'
 import { decodeJwt as decode, signInAt } from './flow.js'
+import { nativeStack } from './native.js'
 
-const ports = { idp: await freePort(), api: await freePort(), spa: await freePort(), cognito: await freePort() }
-const env = { ...localEnv(ports), VITE_AUTH0_USE_DPOP: 'true' }
-const webDist = mkdtempSync(join(tmpdir(), 'web-dist-dpop-'))
-await build(env, webDist)
-const stack = await startStack({ ports, webDist, serveWith: 'nginx', env })
-t.teardown(async () => { await stack.stop(); rmSync(webDist, { recursive: true, force: true }) })
+// warn: the access log is flow.test.ts' subject; here it would only fill the TAP stream.
+const stack = await nativeStack(t, { extraEnv: { VITE_AUTH0_USE_DPOP: 'true', LOG_LEVEL: 'warn' } })
 const { spa, idp, api } = stack.urls
 const alice = USERS[0]!
 

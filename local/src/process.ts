@@ -33,6 +33,9 @@ export async function stopChild (child: ChildProcess, graceMs = 5_000, pid = chi
   clearTimeout(timer)
 }
 
+/** Where a child's output goes: `process` itself, or any pair of streams. */
+export interface Output { stdout: Writable, stderr: Writable }
+
 interface Watched {
   child: ChildProcess
   /** Resolves when the process has exited, with a report naming it and showing its last output lines. */
@@ -40,14 +43,14 @@ interface Watched {
 }
 
 /**
- * Passes a child's piped output through to ours and keeps its last `keep` lines, so that when it
- * dies the runner can say which one it was and what it said last. `name` is e.g.
+ * Passes a child's piped output through to `output` (ours by default) and keeps its last `keep` lines, so that
+ * when it dies the runner can say which one it was and what it said last. `name` is e.g.
  * "The API (node api/dist/server.js)".
  */
-export function watch (name: string, child: ChildProcess, keep = 20): Watched {
+export function watch (name: string, child: ChildProcess, output: Output = process, keep = 20): Watched {
   const lines: string[] = []
   const partial = new Map<Readable, string>()
-  const streams: Array<[Readable | null, Writable]> = [[child.stdout, process.stdout], [child.stderr, process.stderr]]
+  const streams: Array<[Readable | null, Writable]> = [[child.stdout, output.stdout], [child.stderr, output.stderr]]
   for (const [stream, out] of streams) {
     stream?.on('data', (chunk: Buffer) => {
       out.write(chunk)

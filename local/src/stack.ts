@@ -4,14 +4,13 @@
  * Used by `npm start` (run.ts) and by the browser tests.
  */
 import { spawn } from 'node:child_process'
-import { mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync } from 'node:fs'
-import { dirname, join, relative } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { ROOT } from './build.js'
 import { startCognito } from './cognito.js'
 import { startNginx } from './nginx.js'
-import { stopChild, waitForReady, watch } from './process.js'
+import { type Output, stopChild, waitForReady, watch } from './process.js'
 
-export const ROOT = fileURLToPath(new URL('../../', import.meta.url))
+// The builds live in build.ts; `npm start` and the tests know them from here.
+export { build, buildSpa, ensureApi, ROOT } from './build.js'
 
 interface Ports { idp: number, api: number, spa: number, cognito: number }
 
@@ -45,56 +44,6 @@ export function localEnv (ports: Ports): Record<string, string> {
   }
 }
 
-/**
- * Runs a build step in a process group of its own; `abort` sends SIGTERM to the whole group: npm alone
- * would stop, and leave the compiler it started writing on.
- */
-function run (command: string, args: string[], env: Record<string, string | undefined>, abort?: AbortSignal) {
-  return new Promise<void>((resolve, reject) => {
-    const child = spawn(command, args, {
-      cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'], detached: true
-    })
-    const stop = () => { try { process.kill(-child.pid!, 'SIGTERM') } catch {} }
-    if (abort?.aborted) stop()
-    abort?.addEventListener('abort', stop)
-    child.once('error', reject)
-    child.once('close', (status, signal) => {
-      abort?.removeEventListener('abort', stop)
-      if (status === 0) resolve()
-      else reject(new Error(`${command} ${args.join(' ')} failed (${signal ?? `exit ${status}`})`))
-    })
-  })
-}
-
-/** Builds the API (api/dist) and the SPA into `webOutDir` from the VITE_ values in `env`; `abort` stops it. */
-export async function build (env: Record<string, string>, webOutDir = 'dist', abort?: AbortSignal) {
-  await buildApi(abort)
-  const vite = ['--workspace', 'web', 'vite', 'build', '--logLevel', 'warn', '--outDir', webOutDir, '--emptyOutDir']
-  await run('npx', vite, env, abort)
-}
-
-/**
- * The API's own build script, into a fresh folder whose files are then renamed into api/dist, each in one step:
- * browser tests run in parallel and each builds, so another's API may be starting from api/dist right then; it
- * must never read a half-written file. The folder sits next to api/dist, so the source maps' paths stay right.
- */
-async function buildApi (abort?: AbortSignal) {
-  const dist = `${ROOT}api/dist`
-  const fresh = mkdtempSync(`${ROOT}api/.dist-`)
-  try {
-    await run('npm', ['run', 'build', '--workspace', 'api', '--', '--outDir', fresh], {}, abort)
-    for (const entry of readdirSync(fresh, { recursive: true, withFileTypes: true })) {
-      if (!entry.isFile()) continue
-      const from = join(entry.parentPath, entry.name)
-      const to = join(dist, relative(fresh, from))
-      mkdirSync(dirname(to), { recursive: true })
-      renameSync(from, to)
-    }
-  } finally {
-    rmSync(fresh, { recursive: true, force: true })
-  }
-}
-
 export interface Stack {
   env: Record<string, string>
   urls: { spa: string, api: string, idp: string }
@@ -106,15 +55,17 @@ export interface Stack {
 /**
  * Starts the stand-ins, the API (`node api/dist/server.js`, the image's command) and the SPA
  * (`web/dist` through web/nginx.conf when `nginx` is given, else `vite preview`). Call build() first.
+ * What the API and the SPA server print goes to `output` (ours by default).
  */
 export async function startStack ({
-  ports = DEFAULT_PORTS, webDist, serveWith = 'preview', standIns = true, env = localEnv(ports)
+  ports = DEFAULT_PORTS, webDist, serveWith = 'preview', standIns = true, env = localEnv(ports), output
 }: {
   ports?: Ports
   webDist: string
   serveWith?: 'nginx' | 'preview'
   standIns?: boolean
   env?: Record<string, string>
+  output?: Output
 }): Promise<Stack> {
   const stops: Array<() => Promise<void>> = []
   const exits: Array<Promise<string>> = []
@@ -144,10 +95,11 @@ export async function startStack ({
 
     const api = watch('The API (node api/dist/server.js)', spawn(process.execPath, ['dist/server.js'], {
       cwd: `${ROOT}api`,
-      // The caller's environment too: HOME and AWS_PROFILE let the SDK find real credentials.
-      env: { ...process.env, ...env, LOG_LEVEL: env.LOG_LEVEL ?? 'warn' },
+      // The caller's environment too: HOME and AWS_PROFILE let the SDK find real credentials. LOG_LEVEL is the
+      // API's own default (info, one line per request) unless one of them sets it, with the stand-ins as without.
+      env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe']
-    }))
+    }), output)
     exits.push(api.exited)
     stops.push(() => stopChild(api.child))
     await waitForReady(`http://127.0.0.1:${ports.api}/health`, api)
@@ -164,7 +116,7 @@ export async function startStack ({
         // Errors only: its banner points at 127.0.0.1, but the app is opened on localhost (see idp.ts: same-site).
         stdio: ['ignore', 'ignore', 'pipe'],
         detached: true
-      }))
+      }), output)
       exits.push(preview.exited)
       // npx starts vite as a grandchild: stop the whole process group.
       stops.push(() => stopChild(preview.child, 5_000, -preview.child.pid!))
