@@ -65,7 +65,7 @@ export function createAuthenticate (options: AuthenticateOptions) {
     try {
       claims = await verifier.verify(token)
     } catch (err) {
-      if (err instanceof AuthError && scheme === 'dpop') throw new AuthError('invalid_token', err.reason!, asDpop)
+      if (err instanceof AuthError && scheme === 'dpop') throw new AuthError('invalid_token', err.reason, asDpop)
       throw err
     }
     const jkt = (claims.cnf as { jkt?: unknown } | undefined)?.jkt

@@ -14,6 +14,8 @@ type AuthErrorOptions = Omit<ApiErrorOptions, 'reason'> & { scheme?: Scheme, sco
  */
 export class AuthError extends ApiError {
   override name = 'AuthError'
+  /** Always given: what was wrong, for the logs. */
+  declare readonly reason: string
   readonly scheme: Scheme
   readonly scope?: string
   constructor (code: AuthCode, reason: string, { scheme = 'Bearer', scope, ...options }: AuthErrorOptions = {}) {
