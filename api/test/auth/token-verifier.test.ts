@@ -1,5 +1,4 @@
 import { generateKeyPairSync } from 'node:crypto'
-import { setTimeout as sleep } from 'node:timers/promises'
 import { setFlagsFromString } from 'node:v8'
 import { runInNewContext } from 'node:vm'
 import t, { type Test } from 'tap'
@@ -173,18 +172,17 @@ t.test('JWKS down: known keys keep working past their TTL, with one fetch per co
 t.test('JWKS down and the kid unknown: 503 reason, fast during the cooldown', async t => {
   const { idp, verifier } = await setup(t, { timeoutMs: 200 })
   idp.mode = 'hang'
-  const started = Date.now()
   const first = await failure(verifier.verify(idp.signToken()))
   t.equal(first.code, 'jwks_unavailable')
-  t.equal(first.reason, 'TimeoutError')
-  t.ok(Date.now() - started < 1_000, 'the fetch timed out')
+  t.equal(first.reason, 'TimeoutError', 'the fetch timed out')
   idp.mode = 'error'
   const second = await failure(verifier.verify(idp.signToken()))
   t.equal(second.code, 'jwks_unavailable', 'the outage answer holds during the cooldown')
   t.equal(idp.jwksRequests, 1)
 })
 
-t.test('the fetch timeout holds while the garbage collector runs (nodejs/node#57736)', async t => {
+// A fetch that hung for good would end this test by tap's timeout.
+t.test('the fetch timeout holds while the garbage collector runs (nodejs/node#57736)', { timeout: 10_000 }, async t => {
   // A timeout signal inside AbortSignal.any() can be collected before it fires; the fetch then hung for good,
   // and every request for an unknown kid with it (seen under load in the full suite).
   setFlagsFromString('--expose-gc')
@@ -193,9 +191,7 @@ t.test('the fetch timeout holds while the garbage collector runs (nodejs/node#57
   idp.mode = 'hang'
   const collecting = setInterval(gc, 10)
   t.teardown(() => clearInterval(collecting))
-  const outcome = failure(verifier.verify(idp.signToken()))
-  const stuck = sleep(3_000, undefined, { ref: false }).then(() => ({ code: 'still pending', reason: 'after 3 s' }))
-  const { code, reason } = await Promise.race([outcome, stuck])
+  const { code, reason } = await failure(verifier.verify(idp.signToken()))
   t.same({ code, reason }, { code: 'jwks_unavailable', reason: 'TimeoutError' })
 })
 
