@@ -8,8 +8,8 @@ import { createPublicKey, type JsonWebKey, verify as rsaVerify } from 'node:cryp
 import { fileURLToPath } from 'node:url'
 import autocannon from 'autocannon'
 import { createVerifier, type DecodedJwt } from 'fast-jwt'
-import { createDpopVerifier } from '../src/services/dpop.js'
-import { createJwtVerifier } from '../src/services/jwt-verifier.js'
+import { createDpopVerifier } from '../src/auth/dpop.js'
+import { createTokenVerifier } from '../src/auth/token-verifier.js'
 import { dpopClient } from '../support/dpop-client.js'
 import { AUDIENCE, POOL_ID, startUpstreams } from './upstreams.js'
 
@@ -40,8 +40,8 @@ const floor = await perToken('RSA floor: crypto.verify on the signature', token 
   const signature = Buffer.from(token.slice(dot + 1), 'base64url')
   if (!rsaVerify('sha256', Buffer.from(token.slice(0, dot)), publicKey, signature)) throw new Error('bad')
 })
-const verifier = createJwtVerifier({ issuer: upstreams.issuer, audience: AUDIENCE })
-const ours = await perToken('this API: createJwtVerifier().verify', token => verifier.verify(token))
+const verifier = createTokenVerifier({ issuer: upstreams.issuer, audience: AUDIENCE })
+const ours = await perToken('this API: createTokenVerifier().verify', token => verifier.verify(token))
 const jwk = upstreams.jwk as JsonWebKey
 const naive = createVerifier({
   key: async ({ header }: DecodedJwt) => {

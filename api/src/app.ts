@@ -3,19 +3,17 @@ import type { Socket } from 'node:net'
 import cors from '@fastify/cors'
 import Fastify, {
   LogController,
-  type FastifyError,
   type FastifyInstance,
   type FastifyReply,
   type FastifyRequest,
   type FastifyServerOptions
 } from 'fastify'
+import authPlugin from './auth/plugin.js'
 import type { Config } from './config.js'
-import { codeForStatus, HttpError } from './errors.js'
-import authPlugin, { requireAuth } from './plugins/auth.js'
+import { handleError } from './error-handler.js'
+import { ApiError, codeForStatus } from './errors.js'
 import cognitoPlugin from './plugins/cognito.js'
-import healthRoutes from './routes/health/index.js'
-import meRoutes from './routes/me/index.js'
-import usersRoutes from './routes/users/index.js'
+import { routes } from './routes/index.js'
 import type { CognitoClient } from './services/cognito-service.js'
 
 export interface Deps {
@@ -48,25 +46,6 @@ export function loggerOptions (config: Pick<Config, 'LOG_LEVEL'>) {
   }
 }
 
-/**
- * The one error handler: every error (auth, Cognito, validation, 404, Fastify's own) leaves as
- * `{ error, message }`. An HttpError brings its code, message and headers; any other error gets the code of
- * its status, and from 500 on a masked message.
- */
-function handleError (err: FastifyError | HttpError, request: FastifyRequest, reply: FastifyReply) {
-  const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 600 ? err.statusCode : 500
-  const { method, url } = request
-  request.log[status >= 500 ? 'error' : 'info']({ err, request: { method, url } }, 'request failed')
-  reply.code(status)
-  if (err instanceof HttpError) {
-    if (err.extra.challenge) reply.header('www-authenticate', err.extra.challenge)
-    if (err.extra.retryAfterSeconds) reply.header('retry-after', err.extra.retryAfterSeconds)
-    return reply.send({ error: err.code, message: err.message })
-  }
-  if (status >= 500) return reply.send({ error: 'internal_error', message: 'Internal Server Error' })
-  return reply.send({ error: codeForStatus(status), message: err.message })
-}
-
 /** Builds the whole API from its config. The HTTP server, the Lambda handler and the tests all call this. */
 export function buildApp (config: Config, deps: Partial<Deps> = {}): FastifyInstance {
   const accessLog = new AccessLog()
@@ -96,8 +75,10 @@ export function buildApp (config: Config, deps: Partial<Deps> = {}): FastifyInst
   })
   app.addHook('onRequest', async (request, reply) => { reply.headers(NOSNIFF) })
   app.setErrorHandler(handleError)
-  app.setNotFoundHandler(async () => { throw new HttpError(404, 'not_found', 'Not Found') })
+  app.setNotFoundHandler(async () => { throw new ApiError('not_found') })
 
+  // Before auth: the onRoute hook of auth asks every route added after it what it needs, and cors' preflight
+  // route (OPTIONS *) is public by nature.
   app.register(cors, {
     // A list, not a string: the header is then sent only to that origin, never as a fixed value to everyone.
     origin: [config.FRONTEND_ORIGIN],
@@ -125,15 +106,7 @@ export function buildApp (config: Config, deps: Partial<Deps> = {}): FastifyInst
     client: deps.cognitoClient
   })
 
-  app.register(healthRoutes)
-  app.register(async function protectedRoutes (scope) {
-    requireAuth(scope)
-    await scope.register(meRoutes, { emailClaim: config.AUTH0_EMAIL_CLAIM })
-  })
-  app.register(async function userDirectory (scope) {
-    requireAuth(scope, { permissions: ['read:users'] })
-    await scope.register(usersRoutes)
-  })
+  for (const route of routes) app.register(route, { config })
 
   return app
 }

@@ -1,21 +1,54 @@
 import { STATUS_CODES } from 'node:http'
 
+/**
+ * The API's one list of the answers it gives on purpose: each code with its status and the message it shows.
+ * Modules throw an ApiError naming a code; the error handler (error-handler.ts) alone turns it into a reply.
+ * A new error is a row here and the line that throws it.
+ */
+export const ANSWERS = {
+  bad_request: { status: 400, message: 'Bad Request' },
+  /** No credentials at all: 401 with a bare challenge (RFC 6750 §3.1). */
+  unauthorized: { status: 401, message: 'Missing bearer token' },
+  /** The token is malformed, forged, expired, for someone else, or signed by a key we do not know. */
+  invalid_token: { status: 401, message: 'Invalid access token' },
+  /** A DPoP proof missing, malformed, or not for this request, key or token (RFC 9449 §7.1). */
+  invalid_dpop_proof: { status: 401, message: 'Invalid DPoP proof' },
+  /** A valid token that may not use this route (a machine token on /me, an application not allowed). */
+  forbidden: { status: 403, message: 'This token may not call this route' },
+  /** A valid token without a permission the route needs (RFC 6750 §3.1). */
+  insufficient_scope: { status: 403, message: 'This token lacks a permission this route needs' },
+  not_found: { status: 404, message: 'Not Found' },
+  /** Cognito failed: missing pool, bad credentials, 5xx, timeout, refused connection. */
+  cognito_failed: { status: 502, message: 'Cognito request failed' },
+  /** Cognito refused for rate: the caller may retry shortly. */
+  cognito_throttled: { status: 503, message: 'Cognito is busy, retry shortly' },
+  /** The issuer's key set cannot be fetched and no known key fits: our outage, not the caller's fault. */
+  jwks_unavailable: { status: 503, message: 'Cannot verify access tokens right now' }
+} as const satisfies Record<string, { status: number, message: string }>
+
+export type ErrorCode = keyof typeof ANSWERS
+
+export interface ApiErrorOptions {
+  /** Why, for the logs only (a fast-jwt code, an SDK error name, what was wrong with a proof). */
+  reason?: string
+  /** A message safe to show, instead of the code's own. */
+  message?: string
+  /** When the caller may try again, in seconds. */
+  retryAfterSeconds?: number
+}
+
+/** An error a module throws on purpose. It names a code and knows nothing of HTTP: no status, no header. */
+export class ApiError extends Error {
+  override name = 'ApiError'
+  readonly reason?: string
+  readonly retryAfterSeconds?: number
+  constructor (readonly code: ErrorCode, { reason, message, retryAfterSeconds }: ApiErrorOptions = {}) {
+    super(message ?? ANSWERS[code].message)
+    this.reason = reason
+    this.retryAfterSeconds = retryAfterSeconds
+  }
+}
+
 /** The body's `error` for a status with no code of its own: `not_found`, `payload_too_large`, `too_many_requests`. */
 export const codeForStatus = (status: number) =>
   (STATUS_CODES[status] ?? 'Error').toLowerCase().replace(/[^a-z]+/g, '_')
-
-/**
- * An answer the API gives on purpose: its status, a short `code` for the body's `error`, a message safe to
- * show, and what the client needs to go on: the `WWW-Authenticate` challenge, seconds for `Retry-After`.
- * The app's one error handler turns it into the reply; nothing else writes those headers.
- */
-export class HttpError extends Error {
-  constructor (
-    readonly statusCode: number,
-    readonly code: string,
-    message: string,
-    readonly extra: { challenge?: string, retryAfterSeconds?: number } = {}
-  ) {
-    super(message)
-  }
-}

@@ -230,7 +230,8 @@ t.test('the server stops at boot with one line naming every variable at fault', 
   const { AUTH0_DOMAIN, ...env } = minimal
   t.ok(AUTH0_DOMAIN)
   const run = spawnSync(process.execPath, ['--import', 'tsx', server], {
-    env: { PATH: process.env.PATH, ...env, AUTH0_AUDIENCE: 'https://api.example.com' },
+    // _TAPJS_PROCESSINFO_COVERAGE_: no coverage from the child (see server.test.ts).
+    env: { PATH: process.env.PATH, ...env, AUTH0_AUDIENCE: 'https://api.example.com', _TAPJS_PROCESSINFO_COVERAGE_: '0' },
     encoding: 'utf8',
     timeout: 20_000
   })

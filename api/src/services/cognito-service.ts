@@ -4,7 +4,7 @@ import type {
   CognitoIdentityProviderClient,
   UserPoolType
 } from '@aws-sdk/client-cognito-identity-provider'
-import { HttpError } from '../errors.js'
+import { ApiError } from '../errors.js'
 
 /**
  * The SDK is loaded by the first call to Cognito (the first /me), not when the app is built: it is most of
@@ -22,38 +22,32 @@ async function importCommonJs<T extends object> (module: Promise<T>): Promise<T>
   return (namespace as { default?: T }).default ?? namespace
 }
 
-const COGNITO_ERRORS = {
-  /** Cognito refused for rate: the caller may retry shortly. */
-  THROTTLED: 'cognito_throttled',
-  /** Anything else: missing pool, bad credentials, 5xx, timeout, refused connection. */
-  FAILED: 'cognito_failed'
-} as const
+const THROTTLING = new Set(['TooManyRequestsException', 'ThrottlingException'])
 
-class CognitoError extends HttpError {
+/** What Cognito failing is answered with: `cognito_throttled` (the caller may retry shortly) or `cognito_failed`. */
+class CognitoError extends ApiError {
   override name = 'CognitoError'
   constructor (
-    override readonly code: typeof COGNITO_ERRORS[keyof typeof COGNITO_ERRORS],
     /** What the logs get: the SDK error name, AWS request id and HTTP status, never upstream text. */
     readonly upstream: { name: string, requestId?: string, httpStatus?: number }
   ) {
-    const throttled = code === COGNITO_ERRORS.THROTTLED
-    super(throttled ? 503 : 502, code, throttled ? 'Cognito is busy, retry shortly' : 'Cognito request failed',
-      { retryAfterSeconds: throttled ? 1 : undefined })
+    const throttled = THROTTLING.has(upstream.name)
+    super(throttled ? 'cognito_throttled' : 'cognito_failed', {
+      reason: upstream.name, retryAfterSeconds: throttled ? 1 : undefined
+    })
   }
 }
-
-const THROTTLING = new Set(['TooManyRequestsException', 'ThrottlingException'])
 
 /**
  * One SDK client per process, made by its first `send` (see loadSdk). Region comes from config; credentials
  * and the endpoint come from the SDK's own chain (env keys, session token, Lambda role,
  * AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER). Short timeouts and two attempts keep a hanging Cognito from
- * hanging the API.
+ * hanging the API; tests shorten them further.
  */
-export function createCognitoClient (region: string) {
+export function createCognitoClient (region: string, timeouts: CognitoTimeouts = {}) {
   let client: Promise<CognitoIdentityProviderClient> | undefined
   const send = async (command: Parameters<CognitoClient['send']>[0]) => {
-    client ??= connect(region)
+    client ??= connect(region, timeouts)
     return (await client).send(command)
   }
   return {
@@ -62,21 +56,24 @@ export function createCognitoClient (region: string) {
   }
 }
 
-async function connect (region: string) {
-  const [{ CognitoIdentityProviderClient }, { NodeHttpHandler }] =
-    await Promise.all([loadSdk(), importCommonJs(import('@smithy/node-http-handler'))])
+interface CognitoTimeouts {
+  connectionTimeoutMs?: number
+  requestTimeoutMs?: number
+}
+
+async function connect (region: string, { connectionTimeoutMs = 1_000, requestTimeoutMs = 2_000 }: CognitoTimeouts) {
+  const { CognitoIdentityProviderClient } = await loadSdk()
   return new CognitoIdentityProviderClient({
     region,
     maxAttempts: 2,
-    requestHandler: new NodeHttpHandler({
-      connectionTimeout: 1_000,
-      requestTimeout: 2_000,
+    // The SDK's own NodeHttpHandler, from its options (NodeHttpHandler.create): its agents keep connections
+    // alive (up to 50 sockets), so most of a /me is not a TLS handshake.
+    requestHandler: {
+      connectionTimeout: connectionTimeoutMs,
+      requestTimeout: requestTimeoutMs,
       // Without this flag the SDK only logs a warning when requestTimeout passes, and waits on.
-      throwOnRequestTimeout: true,
-      // Reused connections: most of a /me is this call, a TLS handshake each time would double it.
-      httpAgent: { keepAlive: true, maxSockets: 50 },
-      httpsAgent: { keepAlive: true, maxSockets: 50 }
-    })
+      throwOnRequestTimeout: true
+    }
   })
 }
 
@@ -160,7 +157,7 @@ async function call<T> (send: () => Promise<T>): Promise<T> {
       requestId: $metadata?.requestId,
       httpStatus: $metadata?.httpStatusCode
     }
-    throw new CognitoError(THROTTLING.has(upstream.name) ? COGNITO_ERRORS.THROTTLED : COGNITO_ERRORS.FAILED, upstream)
+    throw new CognitoError(upstream)
   }
 }
 

@@ -1,4 +1,5 @@
 import t from 'tap'
+import { createCognitoClient } from '../../src/services/cognito-service.js'
 import { POOL_ID } from '../fixtures/cognito-stub.js'
 import { startIdentityProvider } from '../fixtures/identity-provider.js'
 import { bearer, build, captureLogs, EMAIL_CLAIM, setup, testConfig } from '../helper.js'
@@ -114,7 +115,10 @@ t.test('Cognito failures: short JSON errors, no upstream text', async t => {
     { name: 'hangs', operation: 'AdminGetUser', behaviour: 'hang', ...failed }
   ] as const
   for (const c of cases) {
-    const { app, idp, cognito } = await setup(t)
+    // The production client with a shorter request timeout than its 2 s: a Cognito that never answers is a 502.
+    const client = createCognitoClient('us-east-1', { requestTimeoutMs: 100 })
+    t.after(client.destroy)
+    const { app, idp, cognito } = await setup(t, {}, { cognitoClient: client })
     cognito.behaviour[c.operation] = c.behaviour
     const res = await app.inject({ url: '/me', headers: bearer(idp.signToken()) })
     t.equal(res.statusCode, c.status, c.name)

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { DPOP_ALGORITHMS } from '../../src/services/dpop.js'
+import { DPOP_ALGORITHMS } from '../../src/auth/dpop.js'
 import { dpopClient } from '../../support/dpop-client.js'
 import { bearer, setup } from '../helper.js'
 

@@ -3,10 +3,13 @@ import type { FastifyInstance } from 'fastify'
 import type { Static } from 'typebox'
 import { ErrorSchema, MeSchema, type UserPoolSchema } from '../../schemas/index.js'
 import { federatedUserJson } from '../federated-user.js'
+import type { RouteOptions } from '../index.js'
 
-/** `/me`: who the token says the caller is, and what Cognito knows of them. Needs `requireAuth` on its scope. */
-export default async function meRoutes (fastify: FastifyInstance, { emailClaim }: { emailClaim: string }) {
+/** `/me`: who the token says the caller is, and what Cognito knows of them. For people only. */
+export default async function meRoutes (fastify: FastifyInstance, { config }: RouteOptions) {
+  const emailClaim = config.AUTH0_EMAIL_CLAIM
   fastify.get('/me', {
+    config: { auth: true },
     schema: { response: { 200: MeSchema, '4xx': ErrorSchema, '5xx': ErrorSchema } }
   }, async (request): Promise<Static<typeof MeSchema>> => {
     const { sub, [emailClaim]: claimedEmail } = request.user!

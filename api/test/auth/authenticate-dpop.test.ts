@@ -4,7 +4,7 @@
  */
 import t, { type Test } from 'tap'
 import type { Config } from '../../src/config.js'
-import { DPOP_ALGORITHMS } from '../../src/services/dpop.js'
+import { DPOP_ALGORITHMS } from '../../src/auth/dpop.js'
 import { dpopClient } from '../../support/dpop-client.js'
 import { bearer, captureLogs, setup } from '../helper.js'
 

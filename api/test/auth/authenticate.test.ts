@@ -1,11 +1,9 @@
+/** Bearer tokens through the whole app (/me): what authenticate.ts accepts and refuses; DPoP has its own file. */
 import { createHmac } from 'node:crypto'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { setTimeout as sleep } from 'node:timers/promises'
-import Fastify from 'fastify'
 import t from 'tap'
-import authPlugin, { requireAuth } from '../../src/plugins/auth.js'
-import { AUDIENCE, nextKey, rsaKeyPair, startIdentityProvider } from '../fixtures/identity-provider.js'
+import { rsaKeyPair } from '../fixtures/identity-provider.js'
 import { bearer, captureLogs, setup } from '../helper.js'
 
 const b64url = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url')
@@ -111,16 +109,15 @@ t.test('JWKS on a closed port: 503, logged with the network error\'s code', asyn
 
 t.test('closing the app aborts a JWKS fetch in flight: the request ends at once, not at the fetch timeout',
   async t => {
-    const { app, idp } = await setup(t)
+    const logs = captureLogs()
+    const { app, idp } = await setup(t, {}, { logger: logs.logger })
     idp.mode = 'hang'
     const pending = app.inject({ url: '/me', headers: bearer(idp.signToken()) })
-    while (idp.jwksRequests === 0) await sleep(5)
-    const started = Date.now()
+    while (idp.jwksRequests === 0) await new Promise(resolve => setImmediate(resolve))
     await app.close()
-    const res = await pending
-    const tookMs = Date.now() - started
-    t.equal(res.statusCode, 503)
-    t.ok(tookMs < 1_000, `answered ${tookMs} ms after close (the fetch timeout is 2 s)`)
+    t.equal((await pending).statusCode, 503)
+    const failed = logs.lines.find(line => line.msg === 'request failed')?.err as { reason?: string }
+    t.equal(failed?.reason, 'AbortError', 'ended by the close, not by the timeout')
   })
 
 t.test('a cached key keeps working while the JWKS is down', async t => {
@@ -129,53 +126,6 @@ t.test('a cached key keeps working while the JWKS is down', async t => {
   idp.mode = 'error'
   t.equal((await app.inject({ url: '/me', headers: bearer(idp.signToken({ sub: 'auth0|bob' })) })).statusCode, 200)
   t.equal(idp.jwksRequests, 1)
-})
-
-t.test('auth runs before schema validation: an anonymous caller never sees a 400', async t => {
-  const idp = await startIdentityProvider()
-  const app = Fastify()
-  t.after(async () => { await app.close(); await idp.close() })
-  await app.register(authPlugin, { issuer: idp.issuer, audience: AUDIENCE })
-  await app.register(async scope => {
-    requireAuth(scope)
-    const body = { type: 'object', required: ['name'], properties: { name: { type: 'string' } } }
-    scope.post('/things', { schema: { body } }, async () => ({ ok: true }))
-  })
-  const anonymous = await app.inject({ method: 'POST', url: '/things', payload: { wrong: 1 } })
-  t.equal(anonymous.statusCode, 401)
-  t.notMatch(anonymous.body, /name/)
-
-  const signedIn = { authorization: `Bearer ${idp.signToken()}` }
-  const invalid = await app.inject({ method: 'POST', url: '/things', payload: { wrong: 1 }, headers: signedIn })
-  t.equal(invalid.statusCode, 400, 'validation still applies once authenticated')
-  t.match(invalid.json().message, /name/)
-  const valid = await app.inject({ method: 'POST', url: '/things', payload: { name: 'x' }, headers: signedIn })
-  t.same(valid.json(), { ok: true })
-})
-
-t.test('machine-to-machine tokens are not users: 403 on /me', async t => {
-  const { app, idp, cognito } = await setup(t)
-  const machine = {
-    'gty client-credentials': idp.signToken({
-      gty: 'client-credentials',
-      sub: 'svc-client@clients',
-      azp: 'svc-client'
-    }),
-    'sub <client>@clients': idp.signToken({ sub: 'svc-client@clients', azp: 'svc-client' }),
-    'gty client-credentials, a user-like sub': idp.signToken({ gty: 'client-credentials', sub: 'auth0|svc' }),
-    'gty as a list': idp.signToken({ gty: ['client-credentials'], sub: 'auth0|svc' })
-  }
-  for (const [name, token] of Object.entries(machine)) {
-    const res = await app.inject({ url: '/me', headers: bearer(token) })
-    t.equal(res.statusCode, 403, name)
-    t.same(res.json(), { error: 'forbidden', message: 'This route is for users, not machine-to-machine tokens' }, name)
-    t.equal(res.headers['cache-control'], 'no-store', name)
-  }
-  t.equal(cognito.calls.AdminGetUser, undefined, 'Cognito was not asked')
-  const person = await app.inject({ url: '/me', headers: bearer(idp.signToken({ gty: 'password', azp: 'spa' })) })
-  t.equal(person.statusCode, 200, 'another grant type is a person')
-  const listed = await app.inject({ url: '/me', headers: bearer(idp.signToken({ gty: ['password'], azp: 'spa' })) })
-  t.equal(listed.statusCode, 200, 'and so is another grant type in a list')
 })
 
 t.test('AUTH0_ALLOWED_CLIENT_IDS: tokens issued to other applications get 403', async t => {
@@ -227,55 +177,4 @@ t.test('a JWKS URL that redirects is an outage: the redirect is not followed', a
   t.same(res.json(), { error: 'jwks_unavailable', message: 'Cannot verify access tokens right now' })
   t.equal(redirects, 1, 'the configured URL was asked')
   t.equal(idp.jwksRequests, 0, 'the place it redirects to was not')
-})
-
-t.test('a flood of made-up kids cannot keep a newly published key out', async t => {
-  const cooldownMs = 1_000
-  const idp = await startIdentityProvider()
-  const app = Fastify()
-  t.after(async () => { await app.close(); await idp.close() })
-  // The plugin's options extend the verifier's: a short cooldown keeps the test to a few seconds.
-  await app.register(authPlugin, { issuer: idp.issuer, audience: AUDIENCE, cooldownMs })
-  await app.register(async scope => {
-    requireAuth(scope)
-    scope.get('/me', async request => ({ sub: request.user!.sub }))
-  })
-  const call = (token: string) => app.inject({ url: '/me', headers: bearer(token) })
-  const startedAt = Date.now()
-  t.equal((await call(idp.signToken())).statusCode, 200)
-
-  const flooding = { on: true }
-  const floodAnswers = new Set<number>()
-  let sent = 0
-  const flood = (async () => {
-    while (flooding.on) {
-      const batch = Array.from({ length: 20 }, () => call(idp.signToken({}, { kid: `made-up-${sent++}` })))
-      for (const res of await Promise.all(batch)) floodAnswers.add(res.statusCode)
-      await sleep(1)
-    }
-  })()
-  await sleep(2.5 * cooldownMs)
-  const rotated = nextKey(idp)
-  rotated.publish()
-  const publishedAt = Date.now()
-  const fetchesBefore = idp.jwksRequests
-  let accepted = false
-  while (!accepted && Date.now() - publishedAt < 5 * cooldownMs) {
-    accepted = (await call(rotated.sign())).statusCode === 200
-    if (!accepted) await sleep(10)
-  }
-  const tookMs = Date.now() - publishedAt
-  flooding.on = false
-  await flood
-  const elapsedMs = Date.now() - startedAt
-
-  t.ok(accepted, 'the new key is accepted')
-  t.ok(tookMs <= cooldownMs + 300, `within one cooldown (${tookMs} ms, cooldown ${cooldownMs} ms)`)
-  t.same([...floodAnswers], [401], 'every made-up kid got a 401')
-  t.ok(idp.jwksRequests - fetchesBefore <= 2, 'the flood did not add fetches beyond the rate limit')
-  // Each fetch comes at least a cooldown after the one before: the first, then at most one per cooldown.
-  const fetchBudget = 1 + Math.ceil(elapsedMs / cooldownMs)
-  t.ok(idp.jwksRequests <= fetchBudget, `${idp.jwksRequests} fetches in ${elapsedMs} ms (at most ${fetchBudget})`)
-  t.comment(`new key accepted after ${tookMs} ms under a flood of ${sent} made-up kids; ` +
-    `${idp.jwksRequests} JWKS fetches in all over ${elapsedMs} ms`)
 })

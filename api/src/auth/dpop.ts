@@ -44,6 +44,8 @@ interface DpopOptions {
   leewaySeconds?: number
   /** How many `jti`s one process remembers at most; the oldest go first. */
   maxRememberedProofs?: number
+  /** The clock proofs' `iat` are checked against, in milliseconds (tests move it). */
+  now?: () => number
 }
 
 interface ProofRequest {
@@ -82,7 +84,7 @@ export function normalizeHtu (url: string): string {
 }
 
 export function createDpopVerifier ({
-  maxAgeSeconds = 300, leewaySeconds = 5, maxRememberedProofs = 10_000
+  maxAgeSeconds = 300, leewaySeconds = 5, maxRememberedProofs = 10_000, now: clock = Date.now
 }: DpopOptions = {}) {
   /** jti → the second after which its proof is too old anyway, in insertion order (so oldest first). */
   const seen = new Map<string, number>()
@@ -119,7 +121,7 @@ export function createDpopVerifier ({
     const { header, payload: { jti, htm, htu, iat, ath } } = decoded
     if (typeof jti !== 'string' || jti.length < 8 || jti.length > 256) throw new DpopError('JTI_INVALID')
     if (typeof iat !== 'number') throw new DpopError('IAT_INVALID')
-    const now = Math.floor(Date.now() / 1000)
+    const now = Math.floor(clock() / 1000)
     if (iat < now - maxAgeSeconds || iat > now + leewaySeconds) throw new DpopError('IAT_OUTSIDE_WINDOW')
     if (htm !== method) throw new DpopError('HTM_MISMATCH')
     const parsable = typeof htu === 'string' && URL.canParse(htu) && URL.canParse(url)

@@ -1,6 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto'
 import t from 'tap'
-import { createDpopVerifier, jwkThumbprint, normalizeHtu } from '../../src/services/dpop.js'
+import { createDpopVerifier, jwkThumbprint, normalizeHtu } from '../../src/auth/dpop.js'
 import { dpopClient } from '../../support/dpop-client.js'
 
 const TOKEN = 'header.payload.signature'
@@ -87,14 +87,13 @@ t.test('the replay memory is bounded: the oldest proofs are forgotten first', as
 })
 
 t.test('a jti is forgotten once its proof is too old anyway: a later proof may use it again', async t => {
-  const dpop = createDpopVerifier({ maxAgeSeconds: 60, leewaySeconds: 5 })
+  const clock = { ms: Date.now() }
+  const dpop = createDpopVerifier({ maxAgeSeconds: 60, leewaySeconds: 5, now: () => clock.ms })
   const jti = 'a-jti-used-twice'
   await dpop.verify(request({ proof: proof({ jti }) }))
   const replayed = { name: 'DpopError', reason: 'JTI_REPLAYED' } as unknown as Error
   await t.rejects(dpop.verify(request({ proof: proof({ jti }) })), replayed, 'within the window: a replay')
-  const later = Date.now() + 66_000 // past the first proof's iat + maxAgeSeconds + leewaySeconds
-  const clock = t.capture(Date, 'now', () => later)
-  const thumbprint = await dpop.verify(request({ proof: proof({ jti, iat: Math.floor(later / 1000) }) }))
-  clock.restore()
+  clock.ms += 66_000 // past the first proof's iat + maxAgeSeconds + leewaySeconds
+  const thumbprint = await dpop.verify(request({ proof: proof({ jti, iat: Math.floor(clock.ms / 1000) }) }))
   t.equal(thumbprint, client.jkt, 'after it, the jti is free again: the memory holds only proofs still in the window')
 })

@@ -1,0 +1,47 @@
+import type { FastifyRequest } from 'fastify'
+import { answerSchemeOf } from './authenticate.js'
+import { AuthError } from './errors.js'
+import type { Claims } from './token-verifier.js'
+
+/** What a route needs, declared in its own options: `config: { auth: ... }`. */
+export type AuthRule = boolean | {
+  /** Let machine-to-machine tokens in (default: routes are for people; machines get 403). */
+  machines?: boolean
+  /** Permissions the token must hold, all of them: otherwise 403 insufficient_scope (RFC 6750 §3.1). */
+  permissions?: readonly string[]
+}
+
+/**
+ * Auth0 marks client-credentials tokens with `gty` (a string, or a list in some tokens: `["password"]`);
+ * their `sub` is `<client id>@clients`.
+ */
+const isMachineToken = (claims: Claims) =>
+  [claims.gty].flat().includes('client-credentials') || claims.sub.endsWith('@clients')
+
+/**
+ * What the token may do: Auth0's `permissions` claim (RBAC with "Add Permissions in the Access Token"), or,
+ * when that claim is absent, the space-separated `scope`. Matched exactly, never by prefix or pattern.
+ */
+function permissionsOf (claims: Claims): string[] {
+  if (Array.isArray(claims.permissions)) return claims.permissions.filter(p => typeof p === 'string')
+  return typeof claims.scope === 'string' ? claims.scope.split(' ').filter(Boolean) : []
+}
+
+/** Throws an AuthError (403) when the authenticated caller may not use a route with this rule. */
+export function authorize (request: FastifyRequest, claims: Claims, rule: Exclude<AuthRule, false>) {
+  const { machines = false, permissions = [] } = rule === true ? {} : rule
+  if (!machines && isMachineToken(claims)) {
+    const message = 'This route is for users, not machine-to-machine tokens'
+    throw new AuthError('forbidden', 'MACHINE_TOKEN', { message })
+  }
+  const held = permissionsOf(claims)
+  const missing = permissions.filter(permission => !held.includes(permission))
+  if (missing.length > 0) {
+    throw new AuthError('insufficient_scope', 'MISSING_PERMISSION', {
+      message: `This token lacks the permission ${missing.join(', ')}`,
+      scope: permissions.join(' '),
+      // Answered in the scheme the token came in, as every other auth error.
+      scheme: answerSchemeOf(request)
+    })
+  }
+}
