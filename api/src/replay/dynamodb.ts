@@ -40,22 +40,20 @@ export function createDynamoDbClient ({ region, timeoutMs = 1_000 }: { region?: 
 }
 
 async function connect (region: string | undefined, timeoutMs: number) {
-  const [{ DynamoDBClient }, { NodeHttpHandler }] =
-    await Promise.all([loadSdk(), importCommonJs(import('@smithy/node-http-handler'))])
+  const { DynamoDBClient } = await loadSdk()
   return new DynamoDBClient({
     region,
     // One attempt: a retried conditional write whose first attempt had landed would find its own item and
     // take the proof for a replay. A failed attempt is a 503; the client retries with a fresh proof.
     maxAttempts: 1,
-    requestHandler: new NodeHttpHandler({
+    // The SDK's own NodeHttpHandler, from its options (NodeHttpHandler.create): its agents keep connections
+    // alive (up to 50 sockets), so a proof costs the write, not a TLS handshake.
+    requestHandler: {
       connectionTimeout: timeoutMs,
       // A timer over the whole request, connecting included; without the flag the SDK only logs and waits on.
       requestTimeout: timeoutMs,
-      throwOnRequestTimeout: true,
-      // Reused connections: a TLS handshake per proof would cost more than the write.
-      httpAgent: { keepAlive: true, maxSockets: 50 },
-      httpsAgent: { keepAlive: true, maxSockets: 50 }
-    })
+      throwOnRequestTimeout: true
+    }
   })
 }
 
