@@ -13,12 +13,33 @@ import type { Config } from './config.js'
 import { handleError } from './error-handler.js'
 import { ApiError, codeForStatus } from './errors.js'
 import cognitoPlugin from './plugins/cognito.js'
+import type { ReplayStore } from './replay/index.js'
 import { routes } from './routes/index.js'
 import type { CognitoClient } from './services/cognito-service.js'
 
 export interface Deps {
   logger: FastifyServerOptions['logger']
   cognitoClient: CognitoClient
+  /** The DPoP replay memory, instead of the one config names (tests share one between two apps). */
+  replayStore: ReplayStore
+  /** Shorter server timeouts, for a test that waits for them on a real socket. */
+  timeouts: Partial<typeof SERVER_TIMEOUTS>
+}
+
+/**
+ * How long the HTTP server (server.ts) gives a client, in milliseconds. Fastify's defaults turn Node's
+ * request timeout off, so a client sending a body one byte at a time kept its socket for minutes: here the
+ * whole request (headers and body: this API takes no real body) must arrive within 10 s, its headers
+ * within 5 s, and Node checks every second rather than every 30. An idle socket goes after 30 s (a /me waits
+ * at most ~4 s on Cognito) and an idle keep-alive connection after 5 s, Node's own default: nothing sits in
+ * front of the server that keeps connections longer (under Lambda, API Gateway owns the sockets).
+ */
+export const SERVER_TIMEOUTS = {
+  requestTimeout: 10_000,
+  headersTimeout: 5_000,
+  connectionsCheckingInterval: 1_000,
+  connectionTimeout: 30_000,
+  keepAliveTimeout: 5_000
 }
 
 /** On every answer: a browser must never guess another type for the API's JSON. */
@@ -49,8 +70,15 @@ export function loggerOptions (config: Pick<Config, 'LOG_LEVEL'>) {
 /** Builds the whole API from its config. The HTTP server, the Lambda handler and the tests all call this. */
 export function buildApp (config: Config, deps: Partial<Deps> = {}): FastifyInstance {
   const accessLog = new AccessLog()
+  const { requestTimeout, headersTimeout, connectionsCheckingInterval, connectionTimeout, keepAliveTimeout } =
+    { ...SERVER_TIMEOUTS, ...deps.timeouts }
   const app = Fastify({
     logger: deps.logger ?? loggerOptions(config),
+    requestTimeout,
+    connectionTimeout,
+    keepAliveTimeout,
+    // Node's own options (Fastify passes them to http.createServer), which must agree with requestTimeout.
+    http: { requestTimeout, headersTimeout, connectionsCheckingInterval },
     logController: accessLog,
     // Room for /users/:sub's longest sub (128 characters, each percent-encoded at worst): the route answers a
     // longer one with its own 400. Beyond this, the router answers 414.
@@ -97,7 +125,10 @@ export function buildApp (config: Config, deps: Partial<Deps> = {}): FastifyInst
     jwksUri: config.AUTH0_JWKS_URI,
     allowedClientIds: config.allowedClientIds,
     dpopMode: config.DPOP_MODE,
-    publicUrl: config.publicUrl
+    publicUrl: config.publicUrl,
+    permissionsInScope: config.AUTH0_PERMISSIONS_IN_SCOPE === 'true',
+    replay: { tableName: config.DPOP_REPLAY_TABLE, region: config.AWS_REGION },
+    replayStore: deps.replayStore
   })
   app.register(cognitoPlugin, {
     region: config.AWS_REGION,

@@ -11,6 +11,7 @@ const ConfigSchema = Type.Object({
   // Read by the AWS SDK itself (the service's own variable, or the one for every service); listed here so
   // that a plain-http endpoint is checked like the others.
   AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: Type.Optional(Type.String({ pattern: '^https?://[^/]+/?$' })),
+  AWS_ENDPOINT_URL_DYNAMODB: Type.Optional(Type.String({ pattern: '^https?://[^/]+/?$' })),
   AWS_ENDPOINT_URL: Type.Optional(Type.String({ pattern: '^https?://[^/]+/?$' })),
   AWS_REGION: Type.String({ pattern: '^[a-z]{2}(-[a-z]+)+-\\d$' }),
   COGNITO_USER_POOL_ID: Type.String({ pattern: '^[\\w-]+_[0-9a-zA-Z]+$' }),
@@ -21,6 +22,12 @@ const ConfigSchema = Type.Object({
   // DPoP (RFC 9449): `allowed` verifies proofs for bound tokens and still takes unbound Bearer tokens.
   DPOP_MODE: Type.Union([Type.Literal('allowed'), Type.Literal('required'), Type.Literal('disabled')],
     { default: 'allowed' }),
+  // The DynamoDB table every instance remembers DPoP proofs in (pk String, TTL on `ttl`); unset: each process's
+  // own memory.
+  DPOP_REPLAY_TABLE: Type.Optional(Type.String({ pattern: '^[\\w.-]{3,255}$' })),
+  // Auth0 RBAC: a route's permissions are read from the `permissions` claim only; `true` also counts `scope`,
+  // for a tenant that puts permissions there (see README, Permissions).
+  AUTH0_PERMISSIONS_IN_SCOPE: Type.Union([Type.Literal('true'), Type.Literal('false')], { default: 'false' }),
   // The API's URL as clients call it (scheme, host, optional base path): DPoP proofs name it in `htu`.
   API_PUBLIC_URL: Type.Optional(Type.String({ pattern: '^https?://[^/?#]+(/[^?#]*)?$' })),
   LOG_LEVEL: Type.Union([
@@ -152,7 +159,7 @@ function placeholders (env: Partial<Record<string, unknown>>): string[] {
 
 /**
  * Auth0, its JWKS and Cognito are reached over https. Plain http is only for the local stand-ins: on
- * loopback, or the compose services `idp` and `cognito`. Both sides are real or both are stand-ins: a real
+ * loopback, or the compose services `idp`, `cognito` and `dynamodb`. Both sides are real or both are stand-ins: a real
  * tenant is never paired with a stand-in's keys or users, and a stand-in's tokens never read a real user pool.
  */
 function endpointProblems (config: Config): string[] {
@@ -167,7 +174,9 @@ function endpointProblems (config: Config): string[] {
   else if (api?.startsWith('http:') && !LOOPBACK.has(new URL(api).hostname)) {
     problems.push(`API_PUBLIC_URL must use https unless it is on loopback: ${api}`)
   }
-  for (const name of ['AUTH0_JWKS_URI', 'AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER', 'AWS_ENDPOINT_URL'] as const) {
+  const endpoints = ['AUTH0_JWKS_URI', 'AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER', 'AWS_ENDPOINT_URL_DYNAMODB',
+    'AWS_ENDPOINT_URL'] as const
+  for (const name of endpoints) {
     const value = config[name]
     if (!value || !value.startsWith('http:')) continue
     const host = URL.canParse(value) ? new URL(value).hostname : ''
@@ -187,7 +196,7 @@ function endpointProblems (config: Config): string[] {
 
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]'])
 /** The stand-ins' service names in docker-compose.yml. */
-const STAND_INS = new Set(['idp', 'cognito'])
+const STAND_INS = new Set(['idp', 'cognito', 'dynamodb'])
 
 /** The entry points' way to fail at boot: one line naming every variable at fault, no stack trace. */
 export function loadConfigOrExit (env = process.env): Config {

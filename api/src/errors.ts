@@ -23,7 +23,11 @@ export const ANSWERS = {
   /** Cognito refused for rate: the caller may retry shortly. */
   cognito_throttled: { status: 503, message: 'Cognito is busy, retry shortly' },
   /** The issuer's key set cannot be fetched and no known key fits: our outage, not the caller's fault. */
-  jwks_unavailable: { status: 503, message: 'Cannot verify access tokens right now' }
+  jwks_unavailable: { status: 503, message: 'Cannot verify access tokens right now' },
+  /** The DPoP replay memory holds as many unexpired proofs as it may: one more would mean forgetting one. */
+  replay_memory_full: { status: 503, message: 'Cannot accept DPoP proofs right now, retry shortly' },
+  /** The shared replay store (DynamoDB) did not answer: nothing was recorded, the proof is not accepted. */
+  replay_store_unavailable: { status: 503, message: 'Cannot accept DPoP proofs right now, retry shortly' }
 } as const satisfies Record<string, { status: number, message: string }>
 
 export type ErrorCode = keyof typeof ANSWERS

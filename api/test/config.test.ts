@@ -19,6 +19,7 @@ t.test('defaults fill what is optional; other env vars are ignored', async t => 
     BACKEND_PORT: 8000,
     FRONTEND_ORIGIN: 'http://localhost:3000',
     DPOP_MODE: 'allowed',
+    AUTH0_PERMISSIONS_IN_SCOPE: 'false',
     LOG_LEVEL: 'info',
     issuer: 'https://tenant.eu.auth0.com/'
   })

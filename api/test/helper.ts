@@ -18,6 +18,7 @@ export function testConfig (overrides: Partial<Settings> = {}): Config {
     BACKEND_PORT: 8000,
     FRONTEND_ORIGIN: 'http://localhost:3000',
     DPOP_MODE: 'allowed',
+    AUTH0_PERMISSIONS_IN_SCOPE: 'false',
     LOG_LEVEL: 'silent',
     ...overrides
   })

@@ -1,5 +1,6 @@
 import type { FastifyRequest } from 'fastify'
 import type { Config } from '../config.js'
+import type { ReplayStore } from '../replay/index.js'
 import { createDpopVerifier, DpopError } from './dpop.js'
 import { AuthError } from './errors.js'
 import { createTokenVerifier, type Claims, type TokenVerifierOptions } from './token-verifier.js'
@@ -20,6 +21,8 @@ export interface AuthenticateOptions extends TokenVerifierOptions {
   dpopMode?: Config['DPOP_MODE']
   /** API_PUBLIC_URL without its trailing slash: the base of the URL DPoP proofs must name (`htu`). */
   publicUrl?: string
+  /** Where DPoP proofs seen are remembered: this process's memory or the shared table (plugin.ts). */
+  replayStore: ReplayStore
 }
 
 /**
@@ -33,7 +36,10 @@ function publicUrlOf (request: FastifyRequest, base?: string): string {
   // @fastify/aws-lambda puts the invocation's event on the request; a client header cannot (GHSA-m93c-jj3f-68ph).
   const underLambda = (request as { awsLambda?: { event?: unknown } }).awsLambda?.event !== undefined
   const origin = base ?? `${underLambda ? 'https' : request.protocol}://${request.host}`
-  return origin + request.url // the proof verifier ignores the query, as RFC 9449 §4.3 says
+  // An absolute-form target (`GET http://host/me`, RFC 9112 §3.2.2) is routed by its path, so its path is what
+  // the proof must name; its authority is the client's word, as Host is, and is not used.
+  const target = request.url.replace(/^[a-z][a-z\d+.-]*:\/\/[^/?#]*/i, '') || '/'
+  return origin + target // the proof verifier ignores the query, as RFC 9449 §4.3 says
 }
 
 /**
@@ -43,10 +49,9 @@ function publicUrlOf (request: FastifyRequest, base?: string): string {
  * (or token) is what the client needs.
  */
 export function createAuthenticate (options: AuthenticateOptions) {
-  const { allowedClientIds, dpopMode = 'allowed', publicUrl, ...verifierOptions } = options
+  const { allowedClientIds, dpopMode = 'allowed', publicUrl, replayStore, ...verifierOptions } = options
   const verifier = createTokenVerifier(verifierOptions)
-  // Its replay memory is this process's (see dpop.ts): one Lambda instance, one container.
-  const dpop = createDpopVerifier({ now: options.now })
+  const dpop = createDpopVerifier({ replayStore, now: options.now })
 
   const missing = (reason: string) => new AuthError('unauthorized', reason,
     dpopMode === 'required' ? { scheme: 'DPoP', message: 'Missing DPoP-bound access token' } : {})
@@ -80,17 +85,14 @@ export function createAuthenticate (options: AuthenticateOptions) {
       if (typeof proof !== 'string' || proof.includes(',')) {
         throw new AuthError('invalid_dpop_proof', proof === undefined ? 'NO_DPOP_PROOF' : 'SEVERAL_DPOP_PROOFS', asDpop)
       }
-      let thumbprint: string
       try {
-        thumbprint = await dpop.verify({
-          proof, method: request.method, url: publicUrlOf(request, publicUrl), accessToken: token
-        })
+        // The proof's key must be the one the token was issued to (an unbound token has no key: refused too).
+        const url = publicUrlOf(request, publicUrl)
+        await dpop.verify({ proof, method: request.method, url, accessToken: token, jkt })
       } catch (err) {
-        if (!(err instanceof DpopError)) throw err
-        throw new AuthError('invalid_dpop_proof', err.reason, asDpop)
+        if (!(err instanceof DpopError)) throw err // the replay memory's 503
+        throw new AuthError(err.reason === 'JKT_MISMATCH' ? 'invalid_token' : 'invalid_dpop_proof', err.reason, asDpop)
       }
-      // The proof's key must be the one the token was issued to (an unbound token has no key: refused too).
-      if (jkt !== thumbprint) throw new AuthError('invalid_token', 'JKT_MISMATCH', asDpop)
     }
     // Only a string azp can name the application: a list or a missing azp is refused, whatever the list holds.
     if (allowedClientIds && !(typeof claims.azp === 'string' && allowedClientIds.includes(claims.azp))) {

@@ -13,28 +13,38 @@ export type AuthRule = boolean | {
 
 /**
  * Auth0 marks client-credentials tokens with `gty` (a string, or a list in some tokens: `["password"]`);
- * their `sub` is `<client id>@clients`.
+ * their `sub` is `<client id>@clients`. Compared case-insensitively: a token that says `Client-Credentials`
+ * or `@CLIENTS` is a machine's too.
  */
 const isMachineToken = (claims: Claims) =>
-  [claims.gty].flat().includes('client-credentials') || claims.sub.endsWith('@clients')
+  [claims.gty].flat().some(gty => typeof gty === 'string' && gty.toLowerCase() === 'client-credentials') ||
+  claims.sub.toLowerCase().endsWith('@clients')
 
 /**
- * What the token may do: Auth0's `permissions` claim (RBAC with "Add Permissions in the Access Token"), or,
- * when that claim is absent, the space-separated `scope`. Matched exactly, never by prefix or pattern.
+ * What the token may do: Auth0's `permissions` claim (RBAC on, with "Add Permissions in the Access Token").
+ * `scope` counts only when the setting says the tenant puts permissions there, and the token has no
+ * `permissions` claim: with RBAC off, Auth0 grants an application whatever scope it asks for. A `permissions`
+ * claim that is not a list of strings grants nothing.
+ * Matched exactly, never by prefix or pattern.
  */
-function permissionsOf (claims: Claims): string[] {
-  if (Array.isArray(claims.permissions)) return claims.permissions.filter(p => typeof p === 'string')
-  return typeof claims.scope === 'string' ? claims.scope.split(' ').filter(Boolean) : []
+function permissionsOf (claims: Claims, permissionsInScope: boolean): string[] {
+  const { permissions, scope } = claims
+  // A claim present is the whole answer: a list of strings, or else (malformed) nothing, whatever scope says.
+  if (permissions !== undefined) {
+    return Array.isArray(permissions) && permissions.every(p => typeof p === 'string') ? permissions : []
+  }
+  return permissionsInScope && typeof scope === 'string' ? scope.split(' ').filter(Boolean) : []
 }
 
 /** Throws an AuthError (403) when the authenticated caller may not use a route with this rule. */
-export function authorize (request: FastifyRequest, claims: Claims, rule: Exclude<AuthRule, false>) {
+export function authorize (request: FastifyRequest, claims: Claims, rule: Exclude<AuthRule, false>,
+  { permissionsInScope = false } = {}) {
   const { machines = false, permissions = [] } = rule === true ? {} : rule
   if (!machines && isMachineToken(claims)) {
     const message = 'This route is for users, not machine-to-machine tokens'
     throw new AuthError('forbidden', 'MACHINE_TOKEN', { message })
   }
-  const held = permissionsOf(claims)
+  const held = permissionsOf(claims, permissionsInScope)
   const missing = permissions.filter(permission => !held.includes(permission))
   if (missing.length > 0) {
     throw new AuthError('insufficient_scope', 'MISSING_PERMISSION', {

@@ -1,5 +1,5 @@
 import { ApiError, type ApiErrorOptions, type ErrorCode } from '../errors.js'
-import { DPOP_ALGORITHMS } from './dpop.js'
+import { DPOP_ALGORITHMS } from './dpop-key.js'
 
 export type Scheme = 'Bearer' | 'DPoP'
 

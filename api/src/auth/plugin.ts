@@ -1,6 +1,8 @@
 import type { FastifyInstance, onRequestHookHandler, preHandlerHookHandler } from 'fastify'
 import fp from 'fastify-plugin'
+import { createReplayStore, type ReplayStore } from '../replay/index.js'
 import { createAuthenticate, type AuthenticateOptions } from './authenticate.js'
+import { DPOP_WINDOW_SECONDS } from './dpop.js'
 import { authorize, type AuthRule } from './authorize.js'
 import type { Claims } from './token-verifier.js'
 
@@ -18,6 +20,15 @@ const noStore: onRequestHookHandler = async (request, reply) => {
   reply.header('cache-control', 'no-store')
 }
 
+export interface AuthPluginOptions extends Omit<AuthenticateOptions, 'replayStore'> {
+  /** The replay memory: DPOP_REPLAY_TABLE (the table every instance shares) or else this process's memory. */
+  replay?: { tableName?: string, region?: string, proofsPerSecond?: number }
+  /** A replay store to use instead (tests share one between two apps). */
+  replayStore?: ReplayStore
+  /** AUTH0_PERMISSIONS_IN_SCOPE: the tenant puts permissions in `scope`, so it counts (authorize.ts). */
+  permissionsInScope?: boolean
+}
+
 /**
  * Every route registered after this plugin says what it needs in its own options, `config: { auth }`, and
  * one onRoute hook gives it the hooks that enforce it. A route that says nothing stops the app at boot:
@@ -28,9 +39,15 @@ const noStore: onRequestHookHandler = async (request, reply) => {
  * schema from a 400. Its answers, errors included, are never cached. The plugin owns the verifiers: it
  * builds them from the options and closes them with the app.
  */
-export default fp(async function auth (fastify: FastifyInstance, options: AuthenticateOptions) {
-  const { authenticate, close } = createAuthenticate(options)
-  fastify.addHook('onClose', close)
+export default fp(async function auth (fastify: FastifyInstance, options: AuthPluginOptions) {
+  const { replayStore: given, replay = {}, permissionsInScope = false, ...authOptions } = options
+  const replayStore = given ?? createReplayStore({ ...replay, windowSeconds: DPOP_WINDOW_SECONDS })
+  const { authenticate, close } = createAuthenticate({ ...authOptions, replayStore })
+  fastify.addHook('onClose', async () => {
+    await close()
+    // The store it made is the plugin's to close; a given one is the caller's.
+    if (!given) await replayStore.close?.()
+  })
   fastify.decorateRequest('user', null)
 
   fastify.addHook('onRoute', route => {
@@ -41,7 +58,7 @@ export default fp(async function auth (fastify: FastifyInstance, options: Authen
     if (rule === false) return
     const check: preHandlerHookHandler = async request => {
       const claims = await authenticate(request)
-      authorize(request, claims, rule)
+      authorize(request, claims, rule, { permissionsInScope })
       request.user = claims
       if (request.validationError) throw request.validationError
     }

@@ -1,20 +1,9 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb'
-import { REPLAY_ERRORS, ReplayStoreError, unixSeconds, type ReplayStore } from './store.js'
+import { importCommonJs, lazyClient, upstreamOf } from '../aws-sdk.js'
+import { ReplayStoreError, unixSeconds, type ReplayStore } from './store.js'
 
-/**
- * The SDK is loaded by the first proof, not when the app is built, so that a cold start (/health included)
- * does not pay for it; the same reasoning as the Cognito SDK's (services/cognito-service.ts).
- */
+/** The SDK, loaded by the first proof, not when the app is built: see aws-sdk.ts. */
 const loadSdk = () => importCommonJs(import('@aws-sdk/client-dynamodb'))
-
-/**
- * A CommonJS package's exports from a dynamic import. Node gives them by name and as `default`; esbuild's chunk
- * for such a package (the Lambda bundle) gives only `default`.
- */
-async function importCommonJs<T extends object> (module: Promise<T>): Promise<T> {
-  const namespace = await module
-  return (namespace as { default?: T }).default ?? namespace
-}
 
 export type DynamoDbClient = Pick<DynamoDBClient, 'send'>
 
@@ -28,15 +17,7 @@ const RETRY_AFTER_SECONDS = { throttled: 1, failed: 5 }
  * that never answers costs a request that long, never a hang.
  */
 export function createDynamoDbClient ({ region, timeoutMs = 1_000 }: { region?: string, timeoutMs?: number }) {
-  let client: Promise<DynamoDBClient> | undefined
-  const send = async (command: Parameters<DynamoDbClient['send']>[0]) => {
-    client ??= connect(region, timeoutMs)
-    return (await client).send(command)
-  }
-  return {
-    send: send as DynamoDbClient['send'],
-    destroy: () => { client?.then(sdkClient => sdkClient.destroy(), () => {}) }
-  }
+  return lazyClient(() => connect(region, timeoutMs))
 }
 
 async function connect (region: string | undefined, timeoutMs: number) {
@@ -92,18 +73,10 @@ export function createDynamoDbReplayStore (options: DynamoDbStoreOptions): Repla
       }))
       return true
     } catch (err) {
-      const { name = 'Error', code, $metadata } = err as {
-        name?: string, code?: string, $metadata?: { requestId?: string, httpStatusCode?: number }
-      }
-      if (name === 'ConditionalCheckFailedException') return false
-      // Network failures (ECONNREFUSED, ECONNRESET) arrive as plain errors with a code, not as service exceptions.
-      const upstream = {
-        name: name === 'Error' && code ? code : name,
-        requestId: $metadata?.requestId,
-        httpStatus: $metadata?.httpStatusCode
-      }
+      const upstream = upstreamOf(err)
+      if (upstream.name === 'ConditionalCheckFailedException') return false
       const wait = THROTTLING.has(upstream.name) ? RETRY_AFTER_SECONDS.throttled : RETRY_AFTER_SECONDS.failed
-      throw new ReplayStoreError(REPLAY_ERRORS.UNAVAILABLE, wait, upstream)
+      throw new ReplayStoreError('replay_store_unavailable', wait, upstream)
     }
   }
 

@@ -1,4 +1,4 @@
-import { REPLAY_ERRORS, ReplayStoreError, unixSeconds, type ReplayStore } from './store.js'
+import { ReplayStoreError, unixSeconds, type ReplayStore } from './store.js'
 
 interface MemoryOptions {
   /**
@@ -39,7 +39,7 @@ export function createMemoryReplayStore ({ capacity, now = unixSeconds }: Memory
     if (keys.size >= capacity) {
       // The oldest key goes the first second past its expiry: come back then.
       const oldestExpiry = keys.values().next().value!
-      throw new ReplayStoreError(REPLAY_ERRORS.FULL, Math.floor(oldestExpiry - time) + 1)
+      throw new ReplayStoreError('replay_memory_full', Math.floor(oldestExpiry - time) + 1)
     }
     keys.set(key, expiresAtSeconds)
     return true

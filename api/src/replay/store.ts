@@ -1,3 +1,6 @@
+import type { Upstream } from '../aws-sdk.js'
+import { ApiError } from '../errors.js'
+
 /**
  * The DPoP replay memory (RFC 9449 §11.1): a set of keys (`<jkt>:<jti>`), each kept until the second its proof
  * can no longer be accepted anyway. Two stores keep it: one process's memory (memory.ts) or a DynamoDB table that
@@ -13,27 +16,22 @@ export interface ReplayStore {
   close? (): Promise<void>
 }
 
-export const REPLAY_ERRORS = {
-  /** The memory holds as many unexpired keys as it may: one more would mean forgetting one. */
-  FULL: 'replay_memory_full',
-  /** The shared store did not answer (refused, timed out, throttled, failed): nothing was recorded. */
-  UNAVAILABLE: 'replay_store_unavailable'
-} as const
-
 /**
- * Why a proof could be neither accepted nor refused as a replay. It knows no HTTP: the caller answers it with a
- * 503 whose `Retry-After` is `retryAfterSeconds`, and logs `upstream` (never upstream text).
+ * Why a proof could be neither accepted nor refused as a replay: a 503 with `Retry-After` (errors.ts), logged
+ * with `upstream` (never upstream text) by the error handler.
  */
-export class ReplayStoreError extends Error {
+export class ReplayStoreError extends ApiError {
   override name = 'ReplayStoreError'
+  declare readonly code: 'replay_memory_full' | 'replay_store_unavailable'
+  declare readonly retryAfterSeconds: number
   constructor (
-    readonly code: typeof REPLAY_ERRORS[keyof typeof REPLAY_ERRORS],
+    code: 'replay_memory_full' | 'replay_store_unavailable',
     /** When trying again may succeed: the next key to expire, or a short pause for the store. */
-    readonly retryAfterSeconds: number,
+    retryAfterSeconds: number,
     /** For the log: the SDK error's name (or network code), AWS request id and HTTP status. */
-    readonly upstream?: { name: string, requestId?: string, httpStatus?: number }
+    readonly upstream?: Upstream
   ) {
-    super(code === REPLAY_ERRORS.FULL ? 'DPoP replay memory is full' : 'DPoP replay store is unavailable')
+    super(code, { retryAfterSeconds, reason: upstream?.name })
   }
 }
 

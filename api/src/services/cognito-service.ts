@@ -4,23 +4,11 @@ import type {
   CognitoIdentityProviderClient,
   UserPoolType
 } from '@aws-sdk/client-cognito-identity-provider'
+import { importCommonJs, lazyClient, upstreamOf, type Upstream } from '../aws-sdk.js'
 import { ApiError } from '../errors.js'
 
-/**
- * The SDK is loaded by the first call to Cognito (the first /me), not when the app is built: it is most of
- * the Lambda bundle, and every cold start, /health included, would pay for loading it. The bundle keeps it in
- * a chunk of its own (esbuild's splitting, template.yaml).
- */
+/** The SDK, loaded by the first call to Cognito (the first /me): see aws-sdk.ts. */
 const loadSdk = () => importCommonJs(import('@aws-sdk/client-cognito-identity-provider'))
-
-/**
- * A CommonJS package's exports from a dynamic import. Node gives them by name and as `default`; esbuild's chunk
- * for such a package (the Lambda bundle) gives only `default`, so its named exports are undefined there.
- */
-async function importCommonJs<T extends object> (module: Promise<T>): Promise<T> {
-  const namespace = await module
-  return (namespace as { default?: T }).default ?? namespace
-}
 
 const THROTTLING = new Set(['TooManyRequestsException', 'ThrottlingException'])
 
@@ -29,7 +17,7 @@ class CognitoError extends ApiError {
   override name = 'CognitoError'
   constructor (
     /** What the logs get: the SDK error name, AWS request id and HTTP status, never upstream text. */
-    readonly upstream: { name: string, requestId?: string, httpStatus?: number }
+    readonly upstream: Upstream
   ) {
     const throttled = THROTTLING.has(upstream.name)
     super(throttled ? 'cognito_throttled' : 'cognito_failed', {
@@ -45,15 +33,7 @@ class CognitoError extends ApiError {
  * hanging the API; tests shorten them further.
  */
 export function createCognitoClient (region: string, timeouts: CognitoTimeouts = {}) {
-  let client: Promise<CognitoIdentityProviderClient> | undefined
-  const send = async (command: Parameters<CognitoClient['send']>[0]) => {
-    client ??= connect(region, timeouts)
-    return (await client).send(command)
-  }
-  return {
-    send: send as CognitoClient['send'],
-    destroy: () => { client?.then(sdkClient => sdkClient.destroy(), () => {}) }
-  }
+  return lazyClient(() => connect(region, timeouts))
 }
 
 interface CognitoTimeouts {
@@ -148,16 +128,7 @@ async function call<T> (send: () => Promise<T>): Promise<T> {
   try {
     return await send()
   } catch (err) {
-    const { name = 'Error', code, $metadata } = err as {
-      name?: string, code?: string, $metadata?: { requestId?: string, httpStatusCode?: number }
-    }
-    // Network failures (ECONNREFUSED, timeouts) arrive as plain errors with a code, not as service exceptions.
-    const upstream = {
-      name: name === 'Error' && code ? code : name,
-      requestId: $metadata?.requestId,
-      httpStatus: $metadata?.httpStatusCode
-    }
-    throw new CognitoError(upstream)
+    throw new CognitoError(upstreamOf(err))
   }
 }
 

@@ -9,9 +9,9 @@ const person: Claims = { sub: 'auth0|alice', permissions: ['read:users'] }
 const machine: Claims = { sub: 'svc@clients', gty: 'client-credentials', permissions: ['read:users'] }
 
 /** The code authorize() refuses with, or 'ok'. */
-function outcome (claims: Claims, rule: Exclude<AuthRule, false>, scheme?: string) {
+function outcome (claims: Claims, rule: Exclude<AuthRule, false>, permissionsInScope = false) {
   try {
-    authorize(request(scheme), claims, rule)
+    authorize(request(), claims, rule, { permissionsInScope })
     return 'ok'
   } catch (err) {
     return (err as AuthError).code
@@ -24,15 +24,28 @@ t.test('people by default; machines only where a route lets them in', async t =>
   t.equal(outcome(machine, { permissions: ['read:users'] }), 'forbidden', 'a permission does not make it a person')
   t.equal(outcome(machine, { machines: true, permissions: ['read:users'] }), 'ok')
   t.equal(outcome({ sub: 'auth0|svc', gty: ['client-credentials'] }, true), 'forbidden', 'gty as a list')
+  t.equal(outcome({ sub: 'auth0|svc', gty: 'Client-Credentials' }, true), 'forbidden', 'gty in any case')
+  t.equal(outcome({ sub: 'svc@CLIENTS' }, true), 'forbidden', 'sub in any case')
 })
 
-t.test('every permission asked for, matched exactly; scope only without a permissions claim', async t => {
+t.test('every permission asked for, matched exactly, from the permissions claim only', async t => {
+  const needs = { permissions: ['read:users'] }
   t.equal(outcome(person, { permissions: ['read:users', 'write:users'] }), 'insufficient_scope')
-  const prefix = { sub: 'auth0|a', permissions: ['read:user'] }
-  t.equal(outcome(prefix, { permissions: ['read:users'] }), 'insufficient_scope', 'no prefix matching')
-  t.equal(outcome({ sub: 'auth0|a', scope: 'openid read:users' }, { permissions: ['read:users'] }), 'ok')
-  t.equal(outcome({ sub: 'auth0|a', permissions: [], scope: 'read:users' }, { permissions: ['read:users'] }),
-    'insufficient_scope', 'an empty permissions claim is not replaced by scope')
+  t.equal(outcome({ sub: 'auth0|a', permissions: ['read:user'] }, needs), 'insufficient_scope', 'no prefix matching')
+  const scoped = { sub: 'auth0|a', scope: 'openid read:users' }
+  t.equal(outcome(scoped, needs), 'insufficient_scope', 'scope does not count by default (fails closed)')
+  for (const permissions of [null, 'read:users', { 0: 'read:users' }, ['read:users', 1]]) {
+    t.equal(outcome({ sub: 'auth0|a', permissions, scope: 'read:users' }, needs, true), 'insufficient_scope',
+      `a permissions claim that is not a list of strings grants nothing: ${JSON.stringify(permissions)}`)
+  }
+})
+
+t.test('AUTH0_PERMISSIONS_IN_SCOPE=true: scope counts when the token has no permissions claim', async t => {
+  const needs = { permissions: ['read:users'] }
+  t.equal(outcome({ sub: 'auth0|a', scope: 'openid read:users' }, needs, true), 'ok')
+  t.equal(outcome({ sub: 'auth0|a', permissions: [], scope: 'read:users' }, needs, true), 'insufficient_scope',
+    'a permissions claim, even empty, is the whole answer')
+  t.equal(outcome({ sub: 'auth0|a', scope: 'openid' }, needs, true), 'insufficient_scope')
 })
 
 t.test('insufficient_scope names the permissions, in the scheme the token came in', async t => {

@@ -1,7 +1,7 @@
 import t from 'tap'
 import { createReplayStore } from '../../src/replay/index.js'
 import { createMemoryReplayStore } from '../../src/replay/memory.js'
-import { REPLAY_ERRORS, ReplayStoreError } from '../../src/replay/store.js'
+import { ReplayStoreError } from '../../src/replay/store.js'
 
 /** A clock the test moves by hand: Unix seconds. */
 function clock (start = 1_000) {
@@ -38,7 +38,7 @@ t.test('a flood of 20,000 keys fills the memory and is refused; the victim\'s pr
   }
   t.equal(accepted, 9_999, 'as many as fit beside the victim\'s')
   t.ok(full instanceof ReplayStoreError)
-  t.equal(full?.code, REPLAY_ERRORS.FULL)
+  t.equal(full?.code, 'replay_memory_full')
   t.equal(full?.retryAfterSeconds, 1_310 - 1_019 + 1, 'until the oldest key (the victim\'s) expires')
   t.equal(await store.remember('victim:captured', 1_310), false, 'the captured proof is still a replay')
 })
@@ -48,11 +48,11 @@ t.test('room comes back as keys expire, and the refused key was not remembered',
   const store = createMemoryReplayStore({ capacity: 2, now })
   await store.remember('a', 1_005)
   await store.remember('b', 1_010)
-  await t.rejects(store.remember('c', 1_020), { code: REPLAY_ERRORS.FULL, retryAfterSeconds: 6 })
+  await t.rejects(store.remember('c', 1_020), { code: 'replay_memory_full', retryAfterSeconds: 6 })
   time.now = 1_006
   t.equal(await store.remember('c', 1_020), true, '`a` expired: its place is free')
   t.equal(await store.remember('b', 1_010), false, '`b` has not expired')
-  await t.rejects(store.remember('d', 1_020), { code: REPLAY_ERRORS.FULL, retryAfterSeconds: 5 })
+  await t.rejects(store.remember('d', 1_020), { code: 'replay_memory_full', retryAfterSeconds: 5 })
 })
 
 t.test('a key that expired behind one that has not is forgotten all the same, its place too', async t => {
@@ -74,5 +74,5 @@ t.test('from config, without a table: this process\'s memory, sized to window ×
   const store = createReplayStore({ region: 'us-east-1', windowSeconds: 2, proofsPerSecond: 1.5 })
   const expiry = Date.now() / 1000 + 60
   for (const key of ['a', 'b', 'c']) t.equal(await store.remember(key, expiry), true)
-  await t.rejects(store.remember('d', expiry), { code: REPLAY_ERRORS.FULL })
+  await t.rejects(store.remember('d', expiry), { code: 'replay_memory_full' })
 })

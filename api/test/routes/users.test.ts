@@ -82,10 +82,13 @@ t.test('without read:users: 403 insufficient_scope, naming the permission; Cogni
   t.notOk(cognito.calls.AdminGetUser, 'no AdminGetUser')
 })
 
-t.test('the permission from scope when the token has no permissions claim', async t => {
-  const { app, idp } = await setup(t)
-  const token = idp.signToken({ scope: 'openid read:users profile' })
-  const res = await app.inject({ url: '/users/auth0%7Cnobody', headers: bearer(token) })
+t.test('scope counts only with AUTH0_PERMISSIONS_IN_SCOPE=true, and only without a permissions claim', async t => {
+  const token = ({ idp }: Awaited<ReturnType<typeof setup>>) => idp.signToken({ scope: 'openid read:users profile' })
+  const closed = await setup(t)
+  const refused = await closed.app.inject({ url: '/users/auth0%7Cnobody', headers: bearer(token(closed)) })
+  t.equal(refused.statusCode, 403, 'by default (RBAC off grants any scope asked for)')
+  const open = await setup(t, { AUTH0_PERMISSIONS_IN_SCOPE: 'true' })
+  const res = await open.app.inject({ url: '/users/auth0%7Cnobody', headers: bearer(token(open)) })
   t.equal(res.statusCode, 404, 'past the permission check')
 })
 
