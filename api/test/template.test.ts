@@ -44,11 +44,14 @@ function evaluate (node: any, params: Record<string, string> = {}): unknown {
   return node
 }
 
-t.test('least privilege: DescribeUserPool and AdminGetUser on the one pool only (given or created)', async t => {
+t.test('least privilege: DescribeUserPool and AdminGetUser on the one pool, PutItem on the replay table', async t => {
   t.notOk('Role' in fn.Properties, 'SAM builds the role from Policies (plus its basic logging policy)')
-  t.equal(fn.Properties.Policies.length, 1, 'no managed policy or policy template beside the one statement')
+  t.equal(fn.Properties.Policies.length, 1, 'no managed policy or policy template beside the statements')
   const statements = fn.Properties.Policies.flatMap((p: any) => p.Statement)
-  t.equal(statements.length, 1)
+  t.equal(statements.length, 2)
+  const replayTable = { 'Fn::GetAtt': ['ReplayTable', 'Arn'] }
+  t.same(statements[1], { Effect: 'Allow', Action: ['dynamodb:PutItem'], Resource: replayTable },
+    'one conditional write per proof, on that one table: no read, no scan, no other table')
   t.same(statements[0].Action.sort(), ['cognito-idp:AdminGetUser', 'cognito-idp:DescribeUserPool'])
   t.same(statements[0].Resource, {
     'Fn::If': [
@@ -58,6 +61,18 @@ t.test('least privilege: DescribeUserPool and AdminGetUser on the one pool only 
       { 'Fn::Sub': 'arn:${AWS::Partition}:cognito-idp:${AWS::Region}:${AWS::AccountId}:userpool/${CognitoUserPoolId}' }
     ]
   })
+})
+
+t.test('the replay table: pk String, on-demand, TTL on ttl; its name reaches the function', async t => {
+  const table = template.Resources.ReplayTable
+  t.equal(table.Type, 'AWS::DynamoDB::Table')
+  t.same(table.Properties, {
+    BillingMode: 'PAY_PER_REQUEST',
+    AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+    KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+    TimeToLiveSpecification: { AttributeName: 'ttl', Enabled: true }
+  })
+  t.same(fn.Properties.Environment.Variables.DPOP_REPLAY_TABLE, { Ref: 'ReplayTable' })
 })
 
 t.test('the function reads the pool it is given or the one created here, never the Auth0 secret', async t => {

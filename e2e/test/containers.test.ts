@@ -33,7 +33,7 @@ t.test('dockerfile-utils finds nothing in the three Dockerfiles', async t => {
 })
 
 t.test('the stand-ins run the same commands as natively', async t => {
-  for (const service of ['idp', 'cognito']) {
+  for (const service of ['idp', 'cognito', 'dynamodb']) {
     const [npm, runWord, script, flag, workspace] = compose.services[service].command
     t.same([npm, runWord, flag, workspace], ['npm', 'run', '--workspace', 'local'], service)
     t.ok(scripts('local')[script], `npm run ${script} --workspace local exists`)
@@ -57,10 +57,13 @@ t.test('ports only on 127.0.0.1; every start waits for health', async t => {
   }
   t.same(compose.services.api.depends_on, {
     cognito: { condition: 'service_healthy' },
+    dynamodb: { condition: 'service_healthy' },
     idp: { condition: 'service_healthy' }
   })
   t.same(compose.services.web.depends_on, { api: { condition: 'service_healthy' } })
-  t.ok(compose.services.idp.healthcheck && compose.services.cognito.healthcheck, 'stand-ins declare health checks')
+  for (const standIn of ['idp', 'cognito', 'dynamodb']) {
+    t.ok(compose.services[standIn].healthcheck, `${standIn} declares a health check`)
+  }
   for (const file of ['api/Dockerfile', 'web/Dockerfile']) {
     t.match(readFileSync(`${ROOT}${file}`, 'utf8'), /^HEALTHCHECK /m, `${file} has a HEALTHCHECK`)
   }
@@ -77,9 +80,11 @@ t.test('the browser reaches the API at a published URL, the API reaches the stan
     api.AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER,
     '${AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER-http://cognito:9229}'
   )
+  t.equal(api.AWS_ENDPOINT_URL_DYNAMODB, '${AWS_ENDPOINT_URL_DYNAMODB-http://dynamodb:4567}')
   /* eslint-enable no-template-curly-in-string */
   t.match(readFileSync(`${ROOT}.env.example`, 'utf8'), /^AUTH0_JWKS_URI=$/m)
   t.match(readFileSync(`${ROOT}.env.example`, 'utf8'), /^AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER=$/m)
+  t.match(readFileSync(`${ROOT}.env.example`, 'utf8'), /^AWS_ENDPOINT_URL_DYNAMODB=$/m)
 })
 
 /** What docker compose hands a service: `${VAR:-default}` (unset or empty), `${VAR-default}` (unset only), `${VAR}`. */
@@ -106,23 +111,26 @@ t.test('with a real .env, compose can never point the API at a stand-in: it refu
     encoding: 'utf8',
     timeout: 20_000
   })
-  // A .env that lacks the two endpoint lines: compose's defaults would be the stand-ins'.
+  // A .env that lacks the endpoint lines: compose's defaults would be the stand-ins'.
   const refused = boot(realEnv)
   t.equal(refused.status, 1)
   const bothRefused = new RegExp(
     '^Configuration error: AUTH0_JWKS_URI must use https with a real Auth0 domain .*; ' +
-    'AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER must use https with a real Auth0 domain'
+    'AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER must use https with a real Auth0 domain .*; ' +
+    'AWS_ENDPOINT_URL_DYNAMODB must use https with a real Auth0 domain'
   )
   t.match(refused.stderr, bothRefused)
   t.notMatch(refused.stderr, /\n\s+at /, 'no stack trace')
   // The same .env with .env.example's empty lines: the real services, and the config passes.
-  const real = boot({ ...realEnv, AUTH0_JWKS_URI: '', AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: '' })
+  const fromExample = {
+    ...realEnv, AUTH0_JWKS_URI: '', AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: '', AWS_ENDPOINT_URL_DYNAMODB: ''
+  }
+  const real = boot(fromExample)
   t.equal(real.status, 1)
   t.match(real.stdout, /EADDRNOTAVAIL/, 'it got as far as listening')
   t.notMatch(real.stderr, /Configuration error/)
-  t.same(apiEnv({ ...realEnv, AUTH0_JWKS_URI: '', AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: '' }).AUTH0_JWKS_URI, '')
+  t.same(apiEnv(fromExample).AUTH0_JWKS_URI, '')
   // A .env that leaves a required value empty: the API names it, no stand-in's value fills it.
-  const fromExample = { ...realEnv, AUTH0_JWKS_URI: '', AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: '' }
   const empty = boot({ ...fromExample, AUTH0_DOMAIN: '', COGNITO_USER_POOL_ID: '' })
   t.equal(empty.status, 1)
   t.match(empty.stderr, /^Configuration error: AUTH0_DOMAIN is empty; COGNITO_USER_POOL_ID is empty\n$/)

@@ -2,6 +2,7 @@
  * What `npm start` prints once everything answers: where each part runs, the API's routes and, with the
  * stand-ins, the demo users with their Auth0 `sub` (what "Look up a user" asks for).
  */
+import { DEFAULT_PORTS } from './stack.js'
 import { USERS } from './users.js'
 
 /**
@@ -33,7 +34,8 @@ export function banner ({ urls, cognito }: BannerOptions): string {
     `${column('Auth0')}${urls.idp}${cognito ? '  (local stand-in)' : ''}`
   ]
   if (cognito) {
-    lines.push(`${column('Cognito')}${cognito.endpoint}  (cognito-local, pool ${cognito.poolId})`, '')
+    lines.push(`${column('Cognito')}${cognito.endpoint}  (cognito-local, pool ${cognito.poolId})`,
+      `${column('DynamoDB')}http://127.0.0.1:${DEFAULT_PORTS.dynamodb}  (dynalite: the DPoP replay table)`, '')
     lines.push(`${column('Demo users')}email / password, then Auth0 sub (what "Look up a user" takes)`)
     for (const user of USERS) {
       const cognitoUser = user.federated

@@ -64,7 +64,10 @@ const ports = {
   spa: Number(env.FRONTEND_PORT || DEFAULT_PORTS.spa)
 }
 const wanted: Array<[string, number]> = [['API', ports.api], ['SPA', ports.spa]]
-if (!real) wanted.unshift(['Auth0 stand-in', ports.idp], ['Cognito stand-in', ports.cognito])
+if (!real) {
+  wanted.unshift(['Auth0 stand-in', ports.idp], ['Cognito stand-in', ports.cognito],
+    ['DynamoDB stand-in', ports.dynamodb])
+}
 const busy: string[] = []
 for (const [name, port] of wanted) {
   const problem = await portProblem(port)

@@ -1,10 +1,11 @@
 /**
- * Runs one stand-in on its own: `npm run idp --workspace local` or `npm run cognito --workspace local`.
+ * Runs one stand-in on its own: `npm run idp|cognito|dynamodb --workspace local`.
  * docker compose runs exactly these commands. Settings come from the same variables the app reads
  * (AUTH0_DOMAIN, AUTH0_CLIENT_ID, COGNITO_USER_POOL_ID, ...), defaulting to the local ones;
  * HOST picks the interface (127.0.0.1 by default; 0.0.0.0 inside a container).
  */
 import { startCognito } from './cognito.js'
+import { startDynamoDb } from './dynamodb.js'
 import { startIdp } from './idp.js'
 import { DEFAULT_PORTS, localEnv } from './stack.js'
 
@@ -37,8 +38,12 @@ if (which === 'idp') {
   })
   console.log(`Local Cognito (cognito-local): pool ${setting('COGNITO_USER_POOL_ID')} at ${cognito.endpoint}`)
   close = cognito.close
+} else if (which === 'dynamodb') {
+  const dynamodb = await startDynamoDb({ port: DEFAULT_PORTS.dynamodb, host, tableName: setting('DPOP_REPLAY_TABLE') })
+  console.log(`Local DynamoDB (dynalite): table ${dynamodb.tableName} at ${dynamodb.endpoint}`)
+  close = dynamodb.close
 } else {
-  console.error('usage: serve.ts idp|cognito')
+  console.error('usage: serve.ts idp|cognito|dynamodb')
   process.exit(2)
 }
 

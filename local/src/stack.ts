@@ -1,20 +1,22 @@
 /**
- * The whole product on one machine: the local Auth0 and Cognito stand-ins, the built API and the
+ * The whole product on one machine: the local Auth0, Cognito and DynamoDB stand-ins, the built API and the
  * built SPA, wired only through URLs and environment variables, as the real services are.
  * Used by `npm start` (run.ts) and by the browser tests.
  */
 import { spawn } from 'node:child_process'
 import { ROOT } from './build.js'
 import { startCognito } from './cognito.js'
+import { startDynamoDb } from './dynamodb.js'
 import { startNginx } from './nginx.js'
 import { type Output, stopChild, waitForReady, watch } from './process.js'
 
 // The builds live in build.ts; `npm start` and the tests know them from here.
 export { build, buildSpa, ensureApi, ROOT } from './build.js'
 
-interface Ports { idp: number, api: number, spa: number, cognito: number }
+interface Ports { idp: number, api: number, spa: number, cognito: number, dynamodb: number }
 
-export const DEFAULT_PORTS: Ports = { idp: 4000, api: 8000, spa: 3000, cognito: 9229 }
+/** dynamodb: dynalite's own default port (DynamoDB Local's, 8000, is the API's). */
+export const DEFAULT_PORTS: Ports = { idp: 4000, api: 8000, spa: 3000, cognito: 9229, dynamodb: 4567 }
 
 /** The local configuration: every value the API and the SPA read, pointing at the stand-ins. */
 export function localEnv (ports: Ports): Record<string, string> {
@@ -32,6 +34,10 @@ export function localEnv (ports: Ports): Record<string, string> {
     COGNITO_USER_POOL_ID: 'us-east-1_L0calP00l',
     COGNITO_AUTH0_PROVIDER_NAME: 'Auth0',
     AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: `http://127.0.0.1:${ports.cognito}`,
+    // The DPoP replay memory in a real DynamoDB implementation, shared as on AWS: a second API process on this
+    // machine refuses the first one's proofs.
+    DPOP_REPLAY_TABLE: 'dpop-replay',
+    AWS_ENDPOINT_URL_DYNAMODB: `http://127.0.0.1:${ports.dynamodb}`,
     BACKEND_PORT: String(ports.api),
     FRONTEND_PORT: String(ports.spa),
     BACKEND_BASE_URL: api,
@@ -91,6 +97,8 @@ export async function startStack ({
       })
       stops.push(cognito.close)
       exits.push(cognito.exited)
+      const dynamodb = await startDynamoDb({ port: ports.dynamodb, tableName: env.DPOP_REPLAY_TABLE! })
+      stops.push(dynamodb.close)
     }
 
     const api = watch('The API (node api/dist/server.js)', spawn(process.execPath, ['dist/server.js'], {
