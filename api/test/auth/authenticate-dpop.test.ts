@@ -2,6 +2,7 @@
  * DPoP at the API (RFC 9449 §4.3, §7): through the whole app, with proofs as auth0-spa-js makes them.
  * Under `inject` the API is http://localhost (port 80), the URL the proofs below name.
  */
+import { connect, type AddressInfo } from 'node:net'
 import t, { type Test } from 'tap'
 import type { Config } from '../../src/config.js'
 import { DPOP_ALGORITHMS } from '../../src/auth/dpop.js'
@@ -143,4 +144,23 @@ t.test('API_PUBLIC_URL is the base of htu, base path included; the Host header i
   const local = await get(boundToken, client.proof({ htu: ME, token: boundToken }))
   t.equal(local.statusCode, 401)
   t.equal(local.headers['www-authenticate'], INVALID_PROOF)
+})
+
+t.test('an absolute-form target (GET http://host/me) is routed by its path: the proof names that path', async t => {
+  const { app, client, boundToken } = await api(t)
+  await app.listen({ host: '127.0.0.1', port: 0 })
+  const { port } = app.server.address() as AddressInfo
+  const origin = `http://127.0.0.1:${port}`
+  /** One request on a raw socket, since fetch and inject only send origin-form targets. */
+  const send = async (target: string, htu: string) => {
+    const socket = connect(port, '127.0.0.1')
+    socket.write(`GET ${target} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nAuthorization: DPoP ${boundToken}\r\n` +
+      `DPoP: ${client.proof({ htu, token: boundToken })}\r\nConnection: close\r\n\r\n`)
+    let answer = ''
+    for await (const chunk of socket) answer += chunk
+    return Number(answer.slice(9, 12))
+  }
+  t.equal(await send('http://elsewhere.test/me', `${origin}/me`), 200, 'the path with the server\'s own origin')
+  t.equal(await send('http://elsewhere.test/me', 'http://elsewhere.test/me'), 401, 'not the target\'s authority')
+  t.equal(await send('http://elsewhere.test/x/../me', `${origin}/me`), 404, 'a dot segment is no route')
 })
