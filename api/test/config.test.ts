@@ -241,3 +241,18 @@ t.test('the server stops at boot with one line naming every variable at fault', 
     'AUTH0_AUDIENCE is still the .env.example placeholder (https://api.example.com)')
   t.equal(run.stdout, '')
 })
+
+t.test('the DPoP replay table: a DynamoDB table name; its local endpoint on loopback or the compose stand-in only',
+  async t => {
+    const local = {
+      ...minimal, AUTH0_DOMAIN: 'http://localhost:4000', AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: 'http://cognito:9229'
+    }
+    const table = 'api-ReplayTable-1AB2'
+    t.equal(loadConfig({ ...minimal, DPOP_REPLAY_TABLE: table }).DPOP_REPLAY_TABLE, table)
+    t.throws(() => loadConfig({ ...minimal, DPOP_REPLAY_TABLE: 'no spaces' }), /DPOP_REPLAY_TABLE must match pattern/)
+    t.ok(loadConfig({ ...local, AWS_ENDPOINT_URL_DYNAMODB: 'http://dynamodb:4567' }), 'the compose service')
+    t.ok(loadConfig({ ...local, AWS_ENDPOINT_URL_DYNAMODB: 'http://127.0.0.1:4567' }), 'npm start\'s')
+    t.throws(() => loadConfig({ ...minimal, AWS_ENDPOINT_URL_DYNAMODB: 'http://dynamodb:4567' }),
+      /AWS_ENDPOINT_URL_DYNAMODB must use https with a real Auth0 domain/, 'never a stand-in next to a real tenant')
+    t.throws(() => loadConfig({ ...minimal, AUTH0_PERMISSIONS_IN_SCOPE: 'yes' }), /AUTH0_PERMISSIONS_IN_SCOPE/)
+  })
