@@ -142,8 +142,10 @@ export function createIdp ({
     async loadExistingGrant (ctx) {
       const { client, session, params } = ctx.oidc
       if (!client || !session?.accountId) return undefined
+      // A grant revoked since (a reused refresh token revokes its family's): a new one, as for a first login.
       const existing = session.grantIdFor(client.clientId)
-      if (existing) return ctx.oidc.provider.Grant.find(existing)
+      const found = existing && await ctx.oidc.provider.Grant.find(existing)
+      if (found) return found
       const grant = new ctx.oidc.provider.Grant({ clientId: client.clientId, accountId: session.accountId })
       grant.addOIDCScope(String(params?.scope ?? 'openid'))
       grant.addResourceScope(audience, String(params?.scope ?? 'openid'))
