@@ -15,12 +15,18 @@ function deadAuth (error: string) {
 
 const path = () => window.location.pathname
 
-t.test('a refresh token refused during a call: signed out in every tab, the landing page says why', async t => {
-  const { auth, calls } = deadAuth('invalid_grant')
+/** /home, as main.tsx wires it, whose token calls fail with `error`; "Call Protected Backend /me" clicked. */
+function callMeWith (t: Parameters<typeof renderApp>[0], error: string) {
+  const { auth, calls } = deadAuth(error)
   const tabs = fakeTabs()
   const { sync } = tabs
   const view = renderApp(t, { path: '/home', session: signedIn, auth: endingDeadSessions(auth, sync), sync })
   fireEvent.click(view.getByRole('button', { name: 'Call Protected Backend /me' }))
+  return { view, calls, tabs }
+}
+
+t.test('a refresh token refused during a call: signed out in every tab, the landing page says why', async t => {
+  const { view, calls, tabs } = callMeWith(t, 'invalid_grant')
   const alert = await view.findByTestId('session-ended')
   t.match(alert.textContent, /^Your session has ended\. Auth0 no longer accepts this session.* Log in again to go on\./)
   t.equal(path(), '/')
@@ -33,11 +39,7 @@ t.test('a refresh token refused during a call: signed out in every tab, the land
 })
 
 t.test('an error that is not a dead session leaves the session alone', async t => {
-  const { auth, calls } = deadAuth('timeout')
-  const tabs = fakeTabs()
-  const { sync } = tabs
-  const view = renderApp(t, { path: '/home', session: signedIn, auth: endingDeadSessions(auth, sync), sync })
-  fireEvent.click(view.getByRole('button', { name: 'Call Protected Backend /me' }))
+  const { view, calls, tabs } = callMeWith(t, 'timeout')
   await view.findByTestId('me-outcome')
   t.equal(path(), '/home')
   t.same([calls.logout, tabs.posted], [[], []])
