@@ -67,7 +67,7 @@ t.test('/authorize sends the browser to the login page, with PKCE required', asy
   t.equal(res.status, 303)
   t.match(res.headers.get('location'), /^\/interaction\/[\w-]+$/)
   // Auth0's cookie attributes: sent in a cross-site iframe only where third-party cookies are allowed.
-  for (const line of res.headers.getSetCookie()) t.match(line, /; samesite=none\b.*; secure\b/i, line.split('=')[0])
+  for (const line of res.headers.getSetCookie()) t.match(line, /; samesite=none\b.*; secure\b/i, line.split('=')[0]!)
   const cookie = res.headers.getSetCookie().map(c => c.split(';')[0]).join('; ')
   const login = await fetch(new URL(res.headers.get('location')!, origin), { headers: { cookie } })
   t.match(await login.text(), 'name="password"')
