@@ -28,6 +28,19 @@ async function reopen (page: Page, spa: string) {
   return { path: new URL(page.url()).pathname, state: await page.textContent('[data-testid=auth-state]') }
 }
 
+/** The refresh token the SDK holds in localStorage. */
+const heldRefreshToken = (page: Page) => page.evaluate(() => Object.keys(localStorage)
+  .filter(key => key.startsWith('@@auth0spajs@@') && !key.endsWith('@@user@@'))
+  .map(key => JSON.parse(localStorage.getItem(key)!).body?.refresh_token).find(Boolean) as string | undefined)
+/** The refresh-token requests `page` sends to the identity provider at `idp`, as they go out. */
+const refreshes = (page: Page, idp: string) => {
+  const seen: Request[] = []
+  page.on('request', r => {
+    if (r.url() === `${idp}/oauth/token` && /grant_type=refresh_token/.test(r.postData() ?? '')) seen.push(r)
+  })
+  return seen
+}
+
 const signedIn = { path: '/home', state: `Signed in as ${alice.email}` }
 const signedOut = { path: '/', state: 'Not signed in' }
 
@@ -54,21 +67,9 @@ t.test('refresh-token mode (VITE_AUTH0_USE_REFRESH_TOKENS=true), cross-site, thi
     spaHost: '127.0.0.1', vite: { VITE_AUTH0_USE_REFRESH_TOKENS: 'true' }, accessTokenTtl: 30
   })
   const { spa, idp } = urls
-  /** The refresh token the SDK holds in localStorage. */
-  const heldRefreshToken = (page: Page) => page.evaluate(() => Object.keys(localStorage)
-    .filter(key => key.startsWith('@@auth0spajs@@') && !key.endsWith('@@user@@'))
-    .map(key => JSON.parse(localStorage.getItem(key)!).body?.refresh_token).find(Boolean) as string | undefined)
-  const refreshes = (page: Page) => {
-    const seen: Request[] = []
-    page.on('request', r => {
-      if (r.url() === `${idp}/oauth/token` && /grant_type=refresh_token/.test(r.postData() ?? '')) seen.push(r)
-    })
-    return seen
-  }
-
   await t.test('a reload keeps the session, through a rotated refresh token', async t => {
     const { page } = await openBrowser(t, { thirdPartyCookies: 'block' })
-    const seen = refreshes(page)
+    const seen = refreshes(page, idp)
     await signIn(page, urls)
     const first = await heldRefreshToken(page)
     t.ok(first, 'a refresh token, kept in localStorage')
@@ -127,3 +128,22 @@ async function tokenRequest (idp: string, { spa }: { spa: string }, refreshToken
   })
   return { status: res.status, body: await res.json() as Record<string, string> }
 }
+
+t.test('refresh tokens with DPoP: bound to the browser key, renewed with a proof of it', async t => {
+  const urls = await sessionStack(t, {
+    spaHost: '127.0.0.1',
+    vite: { VITE_AUTH0_USE_REFRESH_TOKENS: 'true', VITE_AUTH0_USE_DPOP: 'true' },
+    accessTokenTtl: 30
+  })
+  const { page } = await openBrowser(t, { thirdPartyCookies: 'block' })
+  const seen = refreshes(page, urls.idp)
+  await signIn(page, urls)
+  const held = (await heldRefreshToken(page))!
+  // Without the key, from here: refused, and (unlike a reuse) harmless to the browser's session.
+  const stolen = await tokenRequest(urls.idp, urls, held)
+  t.match(stolen, { status: 400, body: { error: 'invalid_grant' } }, 'the refresh token alone is refused')
+  t.same(await reopen(page, urls.spa), signedIn, 'the reload renews with a proof')
+  const renewal = seen.at(-1)!
+  t.ok((await renewal.allHeaders()).dpop, 'the refresh request carries a DPoP proof')
+  t.equal((await (await renewal.response())!.json()).token_type, 'DPoP')
+})
