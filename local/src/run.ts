@@ -87,6 +87,8 @@ if (real) console.log(`Using ${envName}: real Auth0 and AWS, no stand-ins.`)
 else console.log('No .env: using the local Auth0 and Cognito stand-ins.')
 const useDpop = { ...process.env, ...env }.VITE_AUTH0_USE_DPOP?.trim().toLowerCase() === 'true'
 if (useDpop) console.log('VITE_AUTH0_USE_DPOP=true: the SPA binds its access tokens to its key (DPoP).')
+const useRefreshTokens = { ...process.env, ...env }.VITE_AUTH0_USE_REFRESH_TOKENS?.trim().toLowerCase() === 'true'
+if (useRefreshTokens) console.log('VITE_AUTH0_USE_REFRESH_TOKENS=true: sessions kept with rotating refresh tokens.')
 if (!options['no-build']) {
   console.log('Building the API and the SPA…')
   // A signal during the build stops it at once, as Ctrl-C does (the terminal sends that to the build too).

@@ -13,6 +13,12 @@ export const CONFIG_KEYS = [
  */
 const DPOP_KEY = 'VITE_AUTH0_USE_DPOP'
 
+/**
+ * Optional: `true` keeps the session with rotating refresh tokens in localStorage instead of the silent-auth iframe,
+ * which browsers blocking third-party cookies break (README: Sessions). Empty or `false`: the iframe, as before.
+ */
+const REFRESH_TOKENS_KEY = 'VITE_AUTH0_USE_REFRESH_TOKENS'
+
 export interface WebConfig {
   auth0Domain: string
   clientId: string
@@ -20,6 +26,7 @@ export interface WebConfig {
   redirectUri: string
   backendBaseUrl: string
   useDpop: boolean
+  useRefreshTokens: boolean
 }
 
 /** `invalid`: keys set to a value the app cannot use, each with what it takes. */
@@ -28,9 +35,11 @@ type ConfigResult = { ok: true, config: WebConfig } | { ok: false, missing: stri
 export function readConfig (env: Partial<Record<string, unknown>>): ConfigResult {
   const value = (key: string) => (typeof env[key] === 'string' ? (env[key] as string).trim() : '')
   const missing = CONFIG_KEYS.filter(key => value(key) === '')
-  // A typo must not quietly leave DPoP off.
+  // A typo must not quietly leave DPoP (or refresh tokens) off.
   const dpop = value(DPOP_KEY).toLowerCase()
-  const invalid = ['', 'true', 'false'].includes(dpop) ? [] : [`${DPOP_KEY}: true or false`]
+  const refreshTokens = value(REFRESH_TOKENS_KEY).toLowerCase()
+  const invalid = [[DPOP_KEY, dpop], [REFRESH_TOKENS_KEY, refreshTokens]]
+    .filter(([, flag]) => !['', 'true', 'false'].includes(flag!)).map(([key]) => `${key}: true or false`)
   // Tokens travel to both: plain http only to a stand-in on this machine. A bare domain means https.
   for (const [key, url] of [
     ['VITE_AUTH0_DOMAIN', value('VITE_AUTH0_DOMAIN') && withScheme(value('VITE_AUTH0_DOMAIN'))],
@@ -48,7 +57,8 @@ export function readConfig (env: Partial<Record<string, unknown>>): ConfigResult
       audience: value('VITE_AUTH0_AUDIENCE'),
       redirectUri: value('VITE_AUTH0_REDIRECT_URI'),
       backendBaseUrl: value('VITE_BACKEND_BASE_URL').replace(/\/+$/, ''),
-      useDpop: dpop === 'true'
+      useDpop: dpop === 'true',
+      useRefreshTokens: refreshTokens === 'true'
     }
   }
 }

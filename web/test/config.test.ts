@@ -18,7 +18,8 @@ t.test('a complete build config', async t => {
       audience: 'https://api.example.com',
       redirectUri: 'http://localhost:3000/callback',
       backendBaseUrl: 'http://localhost:8000',
-      useDpop: false
+      useDpop: false,
+      useRefreshTokens: false
     }
   })
 })
@@ -33,6 +34,17 @@ t.test('VITE_AUTH0_USE_DPOP: true turns DPoP on, false or empty leaves it off, a
   t.equal(useDpop('false'), false)
   t.equal(useDpop(''), false)
   t.same(useDpop('yes'), { ok: false, missing: [], invalid: ['VITE_AUTH0_USE_DPOP: true or false'] })
+})
+
+t.test('VITE_AUTH0_USE_REFRESH_TOKENS: true turns refresh tokens on, false or empty leaves them off', async t => {
+  const useRefreshTokens = (value: string) => {
+    const result = readConfig({ ...complete, VITE_AUTH0_USE_REFRESH_TOKENS: value })
+    return result.ok ? result.config.useRefreshTokens : result
+  }
+  t.equal(useRefreshTokens(' True'), true)
+  t.equal(useRefreshTokens('false'), false)
+  t.equal(useRefreshTokens(''), false)
+  t.same(useRefreshTokens('1'), { ok: false, missing: [], invalid: ['VITE_AUTH0_USE_REFRESH_TOKENS: true or false'] })
 })
 
 t.test('every missing or blank value is named', async t => {
