@@ -1,24 +1,11 @@
-import { fireEvent, waitFor, within } from '@testing-library/preact/pure'
-import t, { type Test } from 'tap'
+import { fireEvent } from '@testing-library/preact/pure'
+import t from 'tap'
 import {
-  ACCESS_KEY_ID, ENDPOINT, IDENTITY_ID, POOL_ID, SECRET, SESSION_TOKEN, START, fakeAws
+  ACCESS_KEY_ID, ENDPOINT, IDENTITY_ID, POOL_ID, SECRET, SESSION_TOKEN, START, fakeAws, openAwsPanel
 } from './helpers/aws.js'
 import { installDom, renderApp, signedIn } from './helpers/dom.js'
 
 installDom(t)
-
-/** Opens /home with the identity pool configured; `click` presses a button of the panel and waits for the focus. */
-function openPanel (t: Test, aws = fakeAws()) {
-  const view = renderApp(t, { path: '/home', session: signedIn, auth: aws.auth, api: aws.api })
-  const panel = within(view.getByRole('region', { name: 'AWS credentials' }))
-  const outcome = panel.getByTestId('aws-outcome')
-  const click = async (name: string) => {
-    (document.activeElement as HTMLElement | null)?.blur()
-    fireEvent.click(panel.getByRole('button', { name }))
-    await waitFor(() => { if (document.activeElement !== outcome) throw new Error('the focus is not on the outcome') })
-  }
-  return { view, panel, outcome, click, status: () => panel.getByRole('status').textContent, aws }
-}
 
 t.test('no identity pool configured: no panel', async t => {
   const view = renderApp(t, { path: '/home', session: signedIn })
@@ -26,7 +13,7 @@ t.test('no identity pool configured: no panel', async t => {
 })
 
 t.test('the exchange: GetId, then GetCredentialsForIdentity, the ID token under the Auth0 domain', async t => {
-  const { panel, click, status, aws } = openPanel(t)
+  const { panel, click, status, aws } = openAwsPanel(t)
   t.equal(status(), '', 'the status region is there before any call')
   await click('Get AWS credentials')
   t.same(aws.sent.map(r => [r.method, r.url, r.headers.get('content-type'), r.headers.get('x-amz-target')]), [
@@ -47,7 +34,7 @@ t.test('the secret, the session token and the key id reach neither the DOM nor t
   const saved = methods.map(name => console[name])
   for (const name of methods) console[name] = (...args: unknown[]) => { logged.push(args) }
   t.teardown(() => methods.forEach((name, i) => { console[name] = saved[i]! }))
-  const { view, click } = openPanel(t)
+  const { view, click } = openAwsPanel(t)
   await click('Get AWS credentials')
   await click('Call /aws/whoami signed')
   const page = view.container.ownerDocument.documentElement.outerHTML
@@ -59,7 +46,7 @@ t.test('the secret, the session token and the key id reach neither the DOM nor t
 })
 
 t.test('credentials are reused until 5 minutes before they expire, then fetched again', async t => {
-  const { panel, click, status, aws } = openPanel(t)
+  const { panel, click, status, aws } = openAwsPanel(t)
   await click('Get AWS credentials')
   aws.advance(55 * 60_000 - 1000)
   await click('Get AWS credentials')
@@ -77,7 +64,7 @@ t.test('credentials are reused until 5 minutes before they expire, then fetched 
 t.test('an expired ID token is renewed through the SDK first, with its cache off', async t => {
   const aws = fakeAws()
   aws.setIdToken({ __raw: 'id-token-1', exp: START / 1000 + 30 }) // within the minute it must still be good for
-  const { click, status } = openPanel(t, aws)
+  const { click, status } = openAwsPanel(t, aws)
   await click('Get AWS credentials')
   t.same(aws.renewals, [{ cacheMode: 'off' }])
   t.same(aws.bodies.map(body => body.Logins), [{ 'tenant.eu.auth0.com': 'id-token-2' }, {
@@ -95,7 +82,7 @@ t.test('an ID token that cannot be renewed: a new login, offered in words; no ca
       const aws = fakeAws()
       aws.setIdToken({ __raw: 'id-token-1', exp: START / 1000 - 1 })
       aws.onRenew(renew)
-      const { panel, click } = openPanel(t, aws)
+      const { panel, click } = openAwsPanel(t, aws)
       await click('Get AWS credentials')
       t.match(panel.getByRole('alert').textContent, `did not accept it (${reason})`)
       t.equal(aws.sent.length, 0, 'nothing sent')
@@ -131,7 +118,7 @@ t.test('each refusal in words, as an alert; nothing else shown', async t => {
     t.test(words.slice(0, 50), async t => {
       const aws = fakeAws()
       aws.answers[operation] = reply
-      const { panel, click, status } = openPanel(t, aws)
+      const { panel, click, status } = openAwsPanel(t, aws)
       await click('Get AWS credentials')
       t.equal(panel.getByRole('alert').textContent, words)
       t.equal(status(), '', 'not announced as a success')

@@ -3,9 +3,11 @@
  * `/aws/whoami`, each answering what the test sets, recording every request the page sent. A clock the test moves,
  * and an Auth0 client whose ID token the test controls.
  */
+import { fireEvent, waitFor, within } from '@testing-library/preact/pure'
+import type { Test } from 'tap'
 import { createApiClient } from '../../src/api.js'
 import { readConfig } from '../../src/config.js'
-import { fakeAuth } from './dom.js'
+import { fakeAuth, renderApp, signedIn } from './dom.js'
 
 export const ENDPOINT = 'https://cognito-identity.eu-west-1.amazonaws.com/'
 export const GATEWAY = 'https://abc123.execute-api.eu-west-1.amazonaws.com'
@@ -98,4 +100,17 @@ export function fakeAws () {
     setIdToken: (claims: { __raw: string, exp: number }) => { idToken = claims },
     onRenew: (fn: () => Promise<void>) => { renew = fn }
   }
+}
+
+/** Opens /home with the identity pool configured; `click` presses a button of the panel and waits for the focus. */
+export function openAwsPanel (t: Test, aws = fakeAws()) {
+  const view = renderApp(t, { path: '/home', session: signedIn, auth: aws.auth, api: aws.api })
+  const panel = within(view.getByRole('region', { name: 'AWS credentials' }))
+  const outcome = panel.getByTestId('aws-outcome')
+  const click = async (name: string) => {
+    (document.activeElement as HTMLElement | null)?.blur()
+    fireEvent.click(panel.getByRole('button', { name }))
+    await waitFor(() => { if (document.activeElement !== outcome) throw new Error('the focus is not on the outcome') })
+  }
+  return { view, panel, click, status: () => panel.getByRole('status').textContent, aws }
 }
