@@ -1,7 +1,8 @@
 import type { IdToken } from '@auth0/auth0-spa-js'
 import { AwsClient } from 'aws4fetch'
 import { LOGIN_ERRORS } from '../api.js'
-import type { AwsAccess, AwsDeps, AwsIdentity, AwsProblem, AwsResult, WhoAmI } from './lazy.js'
+import type { AwsAccess, AwsDeps, AwsIdentity, WhoAmI } from './lazy.js'
+import { Problem, cognitoRefusal, send, settle } from './problems.js'
 
 /** Credentials are used until this long before they expire, then fetched again: no request fails mid-way. */
 const RENEW_BEFORE_MS = 5 * 60_000
@@ -14,11 +15,6 @@ interface Credentials {
   secretKey: string
   sessionToken: string
   expiresAt: number
-}
-
-/** Why an answer cannot be given, carried up to `settle`. */
-class Problem extends Error {
-  constructor (readonly result: AwsProblem) { super(result.kind) }
 }
 
 /**
@@ -130,35 +126,6 @@ export function createAwsAccess ({ auth, settings, fetch: fetchFn, now }: AwsDep
       return { identityId: c.identityId, expiresAt: c.expiresAt, reused }
     }),
     whoami: () => settle(whoami)
-  }
-}
-
-/** Cognito Identity's refusals (HTTP 400 `{ __type, message }`) in the panel's terms. */
-function cognitoRefusal (status: number, { __type: type, message }: Record<string, unknown>): AwsProblem {
-  // JSON 1.1 may qualify the name (`com.amazonaws...#NotAuthorizedException`, or a `:<url>` suffix).
-  const name = String(type ?? '').split('#').pop()!.split(':')[0]
-  const text = typeof message === 'string' ? message : `HTTP ${status}`
-  // With AmbiguousRoleResolution: Deny, a user no rule matches gets a NotAuthorizedException that says so.
-  if (name === 'InvalidIdentityPoolConfigurationException' || (name === 'NotAuthorizedException' &&
-    /role mapping|role resolution/i.test(text))) return { kind: 'no-role', message: text }
-  if (name === 'NotAuthorizedException') return { kind: 'not-authorized', message: text }
-  return { kind: 'failed', status, message: name ? `${name}: ${text}` : text }
-}
-
-async function send (where: string, what: string, request: () => Promise<Response>) {
-  try {
-    return await request()
-  } catch {
-    throw new Problem({ kind: 'network', message: `${what} at ${where} cannot be reached. Is it running?` })
-  }
-}
-
-async function settle<T> (work: () => Promise<T>): Promise<AwsResult<T>> {
-  try {
-    return { kind: 'ok', body: await work() }
-  } catch (err) {
-    if (err instanceof Problem) return err.result
-    return { kind: 'failed', status: 0, message: (err as Error).message }
   }
 }
 
