@@ -1,4 +1,3 @@
-import { STATUS_CODES } from 'node:http'
 import type { Socket } from 'node:net'
 import cors from '@fastify/cors'
 import Fastify, {
@@ -10,7 +9,7 @@ import Fastify, {
   type FastifyServerOptions
 } from 'fastify'
 import type { Config } from './config.js'
-import { codeForStatus, HttpError } from './errors.js'
+import { codeForStatus, HttpError, STATUS_CODES } from './errors.js'
 import authPlugin, { requireAuth } from './plugins/auth.js'
 import cognitoPlugin from './plugins/cognito.js'
 import healthRoutes from './routes/health/index.js'
