@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process'
+import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import t from 'tap'
 import {
@@ -12,18 +13,27 @@ const minimal = {
   COGNITO_USER_POOL_ID: 'eu-west-1_AbC123xyz'
 }
 
+const properties = Object.entries(ConfigSchema.properties) as Array<[string, { default?: unknown, enum?: string[] }]>
+
 t.test('defaults fill what is optional; other env vars are ignored', async t => {
-  t.same(loadConfig({ ...minimal, PATH: '/usr/bin', AWS_SECRET_ACCESS_KEY: 'secret' }), {
-    ...minimal,
-    AUTH0_EMAIL_CLAIM: 'email',
-    COGNITO_AUTH0_PROVIDER_NAME: 'Auth0',
-    HOST: '127.0.0.1',
-    BACKEND_PORT: 8000,
-    FRONTEND_ORIGIN: 'http://localhost:3000',
-    DPOP_MODE: 'allowed',
-    LOG_LEVEL: 'info',
-    issuer: 'https://tenant.eu.auth0.com/'
+  const config: Record<string, unknown> = loadConfig({ ...minimal, PATH: '/usr/bin', AWS_SECRET_ACCESS_KEY: 'secret' })
+  t.match(config, {
+    ...minimal, AUTH0_EMAIL_CLAIM: 'email', BACKEND_PORT: 8000, DPOP_MODE: 'allowed', issuer: 'https://tenant.eu.auth0.com/'
   })
+  // Every default the schema has, so that a new variable with one needs no line here.
+  for (const [name, schema] of properties) if ('default' in schema) t.equal(config[name], schema.default, name)
+  t.notOk('PATH' in config || 'AWS_SECRET_ACCESS_KEY' in config, 'only the schema\'s variables')
+})
+
+t.test('.env.example states each default and each allowed value the schema has', async t => {
+  const example = readFileSync(new URL('../../.env.example', import.meta.url), 'utf8')
+  for (const [name, schema] of properties) {
+    // The comment lines right above the variable's own line.
+    const block = new RegExp(`((?:^#.*\\n)*)^(?:# )?${name}=`, 'm').exec(example)?.[1]
+    t.type(block, 'string', `${name} is in .env.example`)
+    const stated = [...'default' in schema ? [String(schema.default)] : [], ...schema.enum ?? []]
+    for (const value of stated) t.ok(block?.includes(value), `${name}: ${value}`)
+  }
 })
 
 t.test('what the app uses in another form is derived once, at load', async t => {
