@@ -15,6 +15,7 @@ import cognitoPlugin from './plugins/cognito.js'
 import healthRoutes from './routes/health/index.js'
 import meRoutes from './routes/me/index.js'
 import usersRoutes from './routes/users/index.js'
+import { schemaCompilers } from './schema-compilers.js'
 import type { CognitoClient } from './services/cognito-service.js'
 
 export interface Deps {
@@ -72,6 +73,7 @@ export function buildApp (config: Config, deps: Partial<Deps> = {}): FastifyInst
   const app = Fastify({
     logger: deps.logger ?? loggerOptions(config),
     logController: accessLog,
+    schemaController: { compilersFactory: schemaCompilers },
     // Room for /users/:sub's longest sub (128 characters, each percent-encoded at worst): the route answers a
     // longer one with its own 400. Beyond this, the router answers 414.
     routerOptions: { maxParamLength: 3 * 128 },
