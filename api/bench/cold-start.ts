@@ -70,6 +70,8 @@ const cold = (label: string, env = {}, entry = ENTRY): Variant =>
   ({ label, args: ['--input-type=module', '-e', coldScript(entry)], env: { ...lambdaEnv, ...env }, times: [] })
 // Lambda's Node 20+ runtimes set no NODE_EXTRA_CA_CERTS; a shell that does makes every Node start ~80 ms slower.
 const { NODE_EXTRA_CA_CERTS } = process.env
+// Another build's directory (lambda.mjs in it) to compare with, in the same interleaved runs: before and after.
+const BASELINE = process.env.BENCH_BASELINE
 const variants = [
   bare('bare `node -e 0`'),
   cold(`import bundle, ready, one /health (NODE_OPTIONS="${nodeOptions}")`, { NODE_OPTIONS: nodeOptions }),
@@ -81,7 +83,8 @@ const variants = [
         bare('bare, with this shell\'s NODE_EXTRA_CA_CERTS', { NODE_EXTRA_CA_CERTS }),
         cold('cold, with this shell\'s NODE_EXTRA_CA_CERTS', { NODE_OPTIONS: nodeOptions, NODE_EXTRA_CA_CERTS })
       ]
-    : []
+    : [],
+  ...BASELINE ? [cold(`baseline ${BASELINE}`, { NODE_OPTIONS: nodeOptions }, join(BASELINE, 'lambda.mjs'))] : []
 ]
 
 function run ({ args, env }: Variant): Sample {
@@ -115,6 +118,10 @@ console.log(`  ratio cold / bare: ${(walls[1]! / walls[0]!).toFixed(2)}x` +
   (NODE_EXTRA_CA_CERTS ? `; both with NODE_EXTRA_CA_CERTS: ${(walls[5]! / walls[4]!).toFixed(2)}x)` : ')'))
 console.log(`  hello world / bare: ${(walls[3]! / walls[0]!).toFixed(2)}x; cold / hello world: ` +
   `${(walls[1]! / walls[3]!).toFixed(2)}x`)
+if (BASELINE) {
+  console.log(`  baseline / bare: ${(walls.at(-1)! / walls[0]!).toFixed(2)}x; ` +
+    `cold / baseline: ${(walls[1]! / walls.at(-1)!).toFixed(2)}x`)
+}
 
 // --- Bytes by package, from each output file's source map -------------------------------------------------
 const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'
