@@ -23,7 +23,8 @@ process.on('exit', () => rmSync(work, { recursive: true, force: true }))
 const DIR = sam ? `${BUILD}ApiFunction/` : `${work}/api/`
 const ENTRY = `${DIR}lambda.mjs`
 if (!sam) bundleLikeSam(DIR)
-bundleLikeSam(`${work}/hello/`, [], ['bench/hello-lambda.ts'])
+// Plain Fastify needs its own schema compilers: the API's are what lets template.yaml leave those out.
+bundleLikeSam(`${work}/hello/`, { entryPoints: ['bench/hello-lambda.ts'], omit: ['External'] })
 
 // The function's NODE_OPTIONS as the built template sets them (Lambda applies them before init); SAM adds
 // --enable-source-maps there whenever the template's BuildProperties set Sourcemap.

@@ -18,9 +18,19 @@ export function buildProperties (): Record<string, boolean | string | string[]> 
   return template.Resources.ApiFunction.Metadata.BuildProperties
 }
 
-/** Bundles api/ (or other `entryPoints`) into `outdir` as SAM would; throws with esbuild's message when it fails. */
-export function bundleLikeSam (outdir: string, extraArgs: string[] = [], entryPoints?: string[]) {
-  const { EntryPoints, ...options } = buildProperties()
+interface BundleOptions {
+  /** Other entry points than the template's (a yardstick built the same way). */
+  entryPoints?: string[]
+  /** BuildProperties left out (`External`: what the API's own code makes unneeded). */
+  omit?: string[]
+  /** More esbuild flags (`--metafile=...`). */
+  extraArgs?: string[]
+}
+
+/** Bundles api/ into `outdir` as SAM would; throws with esbuild's message when it fails. */
+export function bundleLikeSam (outdir: string, { entryPoints, omit = [], extraArgs = [] }: BundleOptions = {}) {
+  const { EntryPoints, ...all } = buildProperties()
+  const options = Object.fromEntries(Object.entries(all).filter(([key]) => !omit.includes(key)))
   // aws-lambda-builders' defaults where the template names none.
   const args = ['--bundle', '--platform=node', `--outdir=${outdir}`, '--log-level=warning']
   if (!('Target' in options)) args.push('--target=es2020')

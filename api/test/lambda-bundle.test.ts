@@ -12,7 +12,7 @@ import { bundleLikeSam } from '../bench/sam-bundle.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'lambda-bundle-'))
 t.teardown(() => rmSync(dir, { recursive: true, force: true }))
-bundleLikeSam(dir, [`--metafile=${dir}/meta.json`])
+bundleLikeSam(dir, { extraArgs: [`--metafile=${dir}/meta.json`] })
 
 interface Output { imports: Array<{ path: string, kind: string, external?: boolean }>, inputs: Record<string, unknown> }
 
