@@ -87,8 +87,8 @@ t.test('API Gateway refuses (403): said in words; the next call starts from new 
 t.test('the gateway cannot be reached, or answers something else', async t => {
   for (const [reply, words] of [
     ['unreachable', `The AWS API at ${GATEWAY} cannot be reached. Is it running?`],
-    [{ status: 501, body: { error: 'iam_only', message: 'This route is served behind API Gateway IAM auth' } },
-      'The call failed (501): This route is served behind API Gateway IAM auth'],
+    [{ status: 403, body: { error: 'aws_iam_required', message: 'Served behind API Gateway\'s IAM authorization' } },
+      'The call failed (403): Served behind API Gateway\'s IAM authorization'], // the API, nothing in front
     [{ status: 200, body: { hello: 'world' } }, 'The call failed (200): The answer of /aws/whoami is not in the ' +
       'expected shape']
   ] as const) {

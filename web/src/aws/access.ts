@@ -107,7 +107,8 @@ export function createAwsAccess ({ auth, settings, fetch: fetchFn, now }: AwsDep
     const body: unknown = await res.json().catch(() => null)
     const { message } = (body ?? {}) as { message?: unknown }
     const text = typeof message === 'string' ? message : `HTTP ${res.status}`
-    if (res.status === 403) {
+    // API Gateway's refusals carry only a `message`; the API's own (`aws_iam_required`: no gateway in front), `error`.
+    if (res.status === 403 && !(body as { error?: unknown } | null)?.error) {
       // Whatever API Gateway disliked, the next call starts from new credentials.
       held = undefined
       throw new Problem({ kind: 'refused', status: res.status, message: text })
@@ -131,5 +132,5 @@ export function createAwsAccess ({ auth, settings, fetch: fetchFn, now }: AwsDep
 
 function isWhoAmI (value: unknown): value is WhoAmI {
   const body = value as Partial<WhoAmI> | null
-  return typeof body?.identity_id === 'string' && typeof body.user_arn === 'string'
+  return typeof body?.user_arn === 'string'
 }

@@ -2,15 +2,17 @@ import type { AuthClient } from '../auth.js'
 import type { AwsIdentitySettings } from '../config.js'
 
 /**
- * `GET /aws/whoami`'s answer (api/src/schemas), the fields the panel reads: who API Gateway says signed the
- * request. web/ cannot import api/, so this is their one copy in the SPA.
+ * `GET /aws/whoami`'s answer (api/src/schemas: AwsWhoamiSchema): who API Gateway says signed the request.
+ * web/ cannot import api/, so this is its one copy in the SPA.
  */
 export interface WhoAmI {
-  identity_id: string
-  identity_pool_id: string
+  /** Null for an IAM caller that is not a Cognito identity. */
+  identity_id: string | null
+  identity_pool_id: string | null
   /** `arn:aws:sts::<account>:assumed-role/<role>/CognitoIdentityCredentials`: the role the pool's rules chose. */
   user_arn: string
-  authentication_provider?: string | null
+  authentication_provider: string | null
+  amr: string[]
 }
 
 /** What the page may show of the credentials: never the secret or the session token. */
