@@ -24,7 +24,17 @@ interface IdpOptions {
   appOrigin: string
   audience: string
   emailClaim: string
+  /** Access tokens' lifetime in seconds (3600 unless a test wants the SPA to refresh at once). */
+  accessTokenTtl?: number
+  /** Refresh tokens' lifetimes in seconds (see REFRESH_TOKEN_LIFETIME). */
+  refreshTokenLifetime?: { absolute: number, idle: number }
 }
+
+/**
+ * Auth0's defaults for rotating refresh tokens: 30 days absolute (from the login, whatever the rotations), 15 days
+ * of inactivity (each rotation starts a new idle period, never past the absolute one).
+ */
+export const REFRESH_TOKEN_LIFETIME = { absolute: 30 * 24 * 3600, idle: 15 * 24 * 3600 }
 
 // Inline, so the browser asks the server for no /favicon.ico (a 404 in the console otherwise).
 const FAVICON = `data:image/svg+xml,${encodeURIComponent(
@@ -76,8 +86,16 @@ async function readForm (
   return new URLSearchParams(body)
 }
 
-export function createIdp ({ origin, clientId, appOrigin, audience, emailClaim }: IdpOptions) {
+export function createIdp ({
+  origin, clientId, appOrigin, audience, emailClaim, accessTokenTtl = 3600,
+  refreshTokenLifetime = REFRESH_TOKEN_LIFETIME
+}: IdpOptions) {
   const issuer = `${origin}/`
+  // Auth0's session cookie is `SameSite=None; Secure`: the silent-auth iframe gets it only where the browser allows
+  // third-party cookies. Browsers take Secure cookies from https and from http://localhost or 127.0.0.1.
+  const { protocol, hostname } = new URL(origin)
+  const crossSiteCookies = protocol === 'https:' || ['localhost', '127.0.0.1'].includes(hostname)
+  const cookie = crossSiteCookies ? { httpOnly: true, sameSite: 'none' as const } : undefined
   const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 })
   const signingKey = {
     ...privateKey.export({ format: 'jwk' }), kid: randomBytes(8).toString('hex'), alg: 'RS256', use: 'sig'
@@ -97,7 +115,11 @@ export function createIdp ({ origin, clientId, appOrigin, audience, emailClaim }
       post_logout_redirect_uris: [appOrigin]
     }],
     jwks: { keys: [signingKey] },
-    cookies: { keys: [randomBytes(32).toString('hex')] },
+    cookies: { keys: [randomBytes(32).toString('hex')], ...(cookie && { long: cookie, short: cookie }) },
+    // Refresh tokens as Auth0 issues them with rotation: to a client allowed the grant that asked for offline_access;
+    // each one used once and replaced. oidc-provider answers a consumed one with invalid_grant and revokes its
+    // whole grant, the token's family (Auth0's reuse detection).
+    rotateRefreshToken: true,
     routes: {
       authorization: '/authorize',
       token: '/oauth/token',
@@ -125,8 +147,10 @@ export function createIdp ({ origin, clientId, appOrigin, audience, emailClaim }
     async loadExistingGrant (ctx) {
       const { client, session, params } = ctx.oidc
       if (!client || !session?.accountId) return undefined
+      // A grant revoked since (a reused refresh token revokes its family's): a new one, as for a first login.
       const existing = session.grantIdFor(client.clientId)
-      if (existing) return ctx.oidc.provider.Grant.find(existing)
+      const found = existing && await ctx.oidc.provider.Grant.find(existing)
+      if (found) return found
       const grant = new ctx.oidc.provider.Grant({ clientId: client.clientId, accountId: session.accountId })
       grant.addOIDCScope(String(params?.scope ?? 'openid'))
       grant.addResourceScope(audience, String(params?.scope ?? 'openid'))
@@ -162,7 +186,7 @@ export function createIdp ({ origin, clientId, appOrigin, audience, emailClaim }
           return {
             audience,
             scope: 'openid profile email offline_access',
-            accessTokenTTL: 3600,
+            accessTokenTTL: accessTokenTtl,
             accessTokenFormat: 'jwt',
             jwt: { sign: { alg: 'RS256' } }
           }
@@ -191,18 +215,35 @@ export function createIdp ({ origin, clientId, appOrigin, audience, emailClaim }
       Interaction: 3600,
       AuthorizationCode: 60,
       IdToken: 3600,
-      AccessToken: 3600,
-      RefreshToken: 24 * 3600
+      AccessToken: accessTokenTtl,
+      // A rotated token inherits its family's start (iiat): a new idle period, but never past the absolute lifetime.
+      RefreshToken: (_ctx, token) =>
+        Math.max(1, Math.min(refreshTokenLifetime.idle, refreshTokenLifetime.absolute - token.totalLifetime()))
     }
   }
 
   const provider = new Provider(issuer, configuration)
 
   provider.use(async (ctx, next) => {
+    // Koa refuses to write `Secure` on a connection it does not see as encrypted (plain http to loopback here), and
+    // telling it the connection is https would change the URLs DPoP proofs are checked against: add it on the way out.
+    if (cookie) {
+      const setHeader = ctx.res.setHeader.bind(ctx.res)
+      ctx.res.setHeader = (name, value) => setHeader(name, name.toLowerCase() === 'set-cookie' && Array.isArray(value)
+        ? value.map(line => /samesite=none/i.test(line) && !/;\s*secure/i.test(line) ? `${line}; secure` : line)
+        : value)
+    }
     // auth0-spa-js speaks Auth0's parameter names; the library speaks the RFCs'.
     if (ctx.path === '/authorize' && ctx.query.audience && !ctx.query.resource) {
       const query = new URLSearchParams(ctx.querystring)
       query.set('resource', String(ctx.query.audience))
+      ctx.querystring = query.toString()
+    }
+    // OpenID Connect keeps offline_access only with prompt=consent; Auth0 grants it to a first-party app without
+    // asking. Consent is given below with the login, or at once when the user is signed in already.
+    if (ctx.path === '/authorize' && /\boffline_access\b/.test(String(ctx.query.scope)) && !ctx.query.prompt) {
+      const query = new URLSearchParams(ctx.querystring)
+      query.set('prompt', 'consent')
       ctx.querystring = query.toString()
     }
     if (ctx.path === '/v2/logout' && ctx.method === 'GET' && ctx.query.returnTo) {
@@ -216,6 +257,11 @@ export function createIdp ({ origin, clientId, appOrigin, audience, emailClaim }
     if (!match) return next()
     const details = await provider.interactionDetails(ctx.req, ctx.res)
     ctx.type = 'html'
+    if (details.prompt.name === 'consent') {
+      await provider.interactionFinished(ctx.req, ctx.res, { consent: {} }, { mergeWithLastSubmission: true })
+      ctx.respond = false
+      return
+    }
     if (ctx.method === 'GET') {
       ctx.body = loginPage(details.uid)
       return
@@ -228,7 +274,7 @@ export function createIdp ({ origin, clientId, appOrigin, audience, emailClaim }
         ctx.body = loginPage(details.uid, { email: form.get('username') ?? '', error: 'Wrong email or password.' })
         return
       }
-      const result = { login: { accountId: user.sub } }
+      const result = { login: { accountId: user.sub }, consent: {} }
       await provider.interactionFinished(ctx.req, ctx.res, result, { mergeWithLastSubmission: false })
       ctx.respond = false
       return

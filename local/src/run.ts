@@ -53,8 +53,9 @@ if (real) {
       (names.length ? `, and pass the VITE_ settings in the shell: ${inShell}npm start` : ': npm start'))
   }
   if (problems.length) {
-    fail(`Configuration error in ${envName}: ${problems.join('; ')}. Fill them in (see .env.example and the README's ` +
-      `"Real Auth0 and Cognito"), or delete ${envName} to run the local stand-ins.`)
+    // One problem per line, as the API prints them at boot.
+    fail(`Configuration error in ${envName}:\n${problems.map(problem => `  ${problem}\n`).join('')}Fill them in ` +
+      `(see .env.example and the README's "Real Auth0 and Cognito"), or delete ${envName} to run the local stand-ins.`)
   }
 }
 
@@ -90,6 +91,8 @@ if (real) console.log(`Using ${envName}: real Auth0 and AWS, no stand-ins.`)
 else console.log('No .env: using the local Auth0 and Cognito stand-ins.')
 const useDpop = { ...process.env, ...env }.VITE_AUTH0_USE_DPOP?.trim().toLowerCase() === 'true'
 if (useDpop) console.log('VITE_AUTH0_USE_DPOP=true: the SPA binds its access tokens to its key (DPoP).')
+const useRefreshTokens = { ...process.env, ...env }.VITE_AUTH0_USE_REFRESH_TOKENS?.trim().toLowerCase() === 'true'
+if (useRefreshTokens) console.log('VITE_AUTH0_USE_REFRESH_TOKENS=true: sessions kept with rotating refresh tokens.')
 if (!options['no-build']) {
   console.log('Building the API and the SPA…')
   // A signal during the build stops it at once, as Ctrl-C does (the terminal sends that to the build too).

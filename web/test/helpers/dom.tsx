@@ -7,11 +7,11 @@ import { Auth0Client } from '@auth0/auth0-spa-js'
 import { cleanup, render } from '@testing-library/preact/pure'
 import { Window } from 'happy-dom'
 import type { Test } from 'tap'
-import { createApiClient } from '../../src/api.js'
+import { createApiClient, type ApiClient } from '../../src/api.js'
 import { App } from '../../src/app.js'
 import type { AuthClient } from '../../src/auth.js'
 import type { CallbackOutcome } from '../../src/pages/Callback/finish-login.js'
-import type { Session } from '../../src/session.js'
+import { createSessionSync, type Session, type SessionSync } from '../../src/session.js'
 
 const GLOBALS = [
   'window', 'document', 'navigator', 'location', 'history', 'addEventListener', 'removeEventListener',
@@ -71,6 +71,7 @@ export function fakeAuth ({ tokenType = 'DPoP' }: { tokenType?: 'DPoP' | 'Bearer
         ? { access_token: 'the-access-token', token_type: tokenType, id_token: 'the-id-token', expires_in: 3600 }
         : 'the-access-token'
     },
+    checkSession: async () => {},
     handleRedirectCallback: async () => ({ appState: { targetUrl: '/home' } }),
     loginWithRedirect: async (options: unknown) => { calls.loginWithRedirect.push(options) },
     logout: async (options: unknown) => { calls.logout.push(options) },
@@ -92,8 +93,12 @@ export function fakeAuth ({ tokenType = 'DPoP' }: { tokenType?: 'DPoP' | 'Bearer
  * unmounted when the test ends.
  */
 export function renderApp (t: Test, {
-  path, session, auth = fakeAuth().auth, callback, backendBaseUrl = NO_API, useDpop = false
+  path, session, auth = fakeAuth().auth, callback, backendBaseUrl = NO_API, useDpop = false, sync = fakeTabs().sync,
+  api = createApiClient(auth, { backendBaseUrl, useDpop })
 }: {
+  /** Built by the test itself when it needs other settings, a fake fetch or a clock. */
+  api?: ApiClient
+  sync?: SessionSync
   path: string
   session: Session
   auth?: AuthClient
@@ -103,9 +108,17 @@ export function renderApp (t: Test, {
 }) {
   window.history.replaceState(null, '', path)
   t.teardown(cleanup)
-  const api = createApiClient(auth, { backendBaseUrl, useDpop })
-  return render(<App auth={auth} api={api} session={session} callback={callback} />)
+  return render(<App auth={auth} api={api} session={session} callback={callback} sync={sync} />)
 }
 
 export const signedIn: Session = { isAuthenticated: true, user: alice }
 export const signedOut: Session = { isAuthenticated: false, user: undefined }
+
+/** The other tabs, as a BroadcastChannel shows them: what this tab posted to them, and news arriving from them. */
+export function fakeTabs () {
+  const posted: unknown[] = []
+  const channel = Object.assign(new EventTarget(), { postMessage: (news: unknown) => { posted.push(news) } })
+  const sync = createSessionSync(channel)
+  const receive = (data: unknown) => channel.dispatchEvent(new MessageEvent('message', { data }))
+  return { sync, posted, receive }
+}

@@ -1,10 +1,12 @@
 import { useTitle } from '../../use-title.js'
 
-export function Landing ({ onLogin }: { onLogin: () => void }) {
+/** `ended`: why the session this tab had is over, said before the way back in. */
+export function Landing ({ onLogin, ended }: { onLogin: () => void, ended?: string | undefined }) {
   useTitle('Sign in')
   return (
     <section>
       <h1>Auth0 + Cognito POC</h1>
+      {ended && <p role='alert' data-testid='session-ended'>Your session has ended. {ended} Log in again to go on.</p>}
       <p>
         Sign in with Auth0, then call a protected API that verifies your access token and looks you up
         in an Amazon Cognito user pool federated with the same Auth0 application.
