@@ -11,7 +11,8 @@ import { USERS } from './users.js'
 export const ROUTES: Array<[route: string, what: string]> = [
   ['GET /health', 'no token'],
   ['GET /me', 'the caller and their federated Cognito user'],
-  ['GET /users/:sub', 'another user\'s federated Cognito user; needs read:users']
+  ['GET /users/:sub', 'another user\'s federated Cognito user; needs read:users'],
+  ['GET /aws/whoami', 'signed with identity-pool credentials (SigV4), through the IAM gateway']
 ]
 
 interface BannerOptions {
