@@ -1,30 +1,37 @@
 /**
- * `npm run bench:cold`: what a Lambda cold start costs next to a bare `node -e 0`, on what `sam build` made
- * (.aws-sam/build/ApiFunction): a whole process that imports the bundle (init: build the app, ready) and
- * handles one /health event, as Lambda's runtime does. Then the bundle's bytes by package, read from its
- * source maps, split into what init loads and the chunks loaded later. Prints numbers; asserts nothing.
- * The Node that runs the bench runs the processes: `PATH=<node 22>/bin:$PATH npm run bench:cold` for Lambda's.
+ * `npm run bench:cold`: what a Lambda cold start costs next to a bare `node -e 0` and next to the smallest
+ * Fastify behind @fastify/aws-lambda (bench/hello-lambda.ts, built the same way), on what `sam build` made
+ * (.aws-sam/build/ApiFunction) or, without one, on the same esbuild bundle made here (bench/sam-bundle.ts):
+ * a whole process that imports the bundle (init: build the app, ready) and handles one /health event, as
+ * Lambda's runtime does. Then the bundle's bytes by package, read from its source maps, split into what init
+ * loads and the chunks loaded later. Prints numbers; asserts nothing. The Node that runs the bench runs the
+ * processes: `PATH=<node 22>/bin:$PATH npm run bench:cold` for Lambda's.
  */
 import { spawnSync } from 'node:child_process'
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
+import { buildProperties, bundleLikeSam } from './sam-bundle.js'
 import { AUDIENCE, POOL_ID } from './upstreams.js'
 
 const RUNS = Number(process.env.BENCH_RUNS || 21)
 const BUILD = fileURLToPath(new URL('../../.aws-sam/build/', import.meta.url))
-const DIR = `${BUILD}ApiFunction/`
+const sam = existsSync(`${BUILD}ApiFunction/lambda.mjs`) && existsSync(`${BUILD}template.yaml`)
+const work = mkdtempSync(join(tmpdir(), 'bench-cold-'))
+process.on('exit', () => rmSync(work, { recursive: true, force: true }))
+const DIR = sam ? `${BUILD}ApiFunction/` : `${work}/api/`
 const ENTRY = `${DIR}lambda.mjs`
-
-if (!existsSync(ENTRY) || !existsSync(`${BUILD}template.yaml`)) {
-  console.log(`No ${ENTRY}: run \`npm run sam:build --workspace api\` first.`)
-  process.exit(0)
-}
+if (!sam) bundleLikeSam(DIR)
+// Plain Fastify needs its own schema compilers: the API's are what lets template.yaml leave those out.
+bundleLikeSam(`${work}/hello/`, { entryPoints: ['bench/hello-lambda.ts'], omit: ['External'] })
 
 // The function's NODE_OPTIONS as the built template sets them (Lambda applies them before init); SAM adds
 // --enable-source-maps there whenever the template's BuildProperties set Sourcemap.
-const optionsLine = /^\s*NODE_OPTIONS:\s*(['"]?)(.*)\1\s*$/m.exec(readFileSync(`${BUILD}template.yaml`, 'utf8'))
-const nodeOptions = optionsLine?.[2]?.trim() ?? ''
 const MAPS = '--enable-source-maps'
+const builtTemplate = sam ? readFileSync(`${BUILD}template.yaml`, 'utf8') : ''
+const optionsLine = /^\s*NODE_OPTIONS:\s*(['"]?)(.*)\1\s*$/m.exec(builtTemplate)
+const nodeOptions = sam ? optionsLine?.[2]?.trim() ?? '' : 'Sourcemap' in buildProperties() ? MAPS : ''
 const otherOptions = nodeOptions.includes(MAPS) ? nodeOptions.replace(MAPS, '').trim() : `${nodeOptions} ${MAPS}`.trim()
 
 // An HTTP API (payload 2.0) event; the stand-ins' values, as in the tests: /health touches no network.
@@ -48,9 +55,9 @@ const lambdaEnv = {
   AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: 'http://localhost:9229'
 }
 // Its stdout line {"init": …} (next to the app's log lines) says how long init and the first event took inside.
-const coldScript = `
+const coldScript = (entry: string) => `
   const start = performance.now()
-  const { handler } = await import(${JSON.stringify(pathToFileURL(ENTRY).href)})
+  const { handler } = await import(${JSON.stringify(pathToFileURL(entry).href)})
   const ready = performance.now()
   const res = await handler(${JSON.stringify(event)}, { getRemainingTimeInMillis: () => 15000 })
   if (res.statusCode !== 200) process.exitCode = 1
@@ -60,20 +67,25 @@ interface Variant { label: string, args: string[], env: Record<string, string | 
 interface Sample { wall: number, init?: number, first?: number }
 
 const bare = (label: string, env = {}): Variant => ({ label, args: ['-e', '0'], env, times: [] })
-const cold = (label: string, env = {}): Variant =>
-  ({ label, args: ['--input-type=module', '-e', coldScript], env: { ...lambdaEnv, ...env }, times: [] })
+const cold = (label: string, env = {}, entry = ENTRY): Variant =>
+  ({ label, args: ['--input-type=module', '-e', coldScript(entry)], env: { ...lambdaEnv, ...env }, times: [] })
 // Lambda's Node 20+ runtimes set no NODE_EXTRA_CA_CERTS; a shell that does makes every Node start ~80 ms slower.
 const { NODE_EXTRA_CA_CERTS } = process.env
+// Another build's directory (lambda.mjs in it) to compare with, in the same interleaved runs: before and after.
+const BASELINE = process.env.BENCH_BASELINE
 const variants = [
   bare('bare `node -e 0`'),
   cold(`import bundle, ready, one /health (NODE_OPTIONS="${nodeOptions}")`, { NODE_OPTIONS: nodeOptions }),
   cold(`the same with NODE_OPTIONS="${otherOptions}"`, { NODE_OPTIONS: otherOptions }),
+  cold(`Fastify hello world, same build (NODE_OPTIONS="${nodeOptions}")`, { NODE_OPTIONS: nodeOptions },
+    `${work}/hello/hello-lambda.mjs`),
   ...NODE_EXTRA_CA_CERTS
     ? [
         bare('bare, with this shell\'s NODE_EXTRA_CA_CERTS', { NODE_EXTRA_CA_CERTS }),
         cold('cold, with this shell\'s NODE_EXTRA_CA_CERTS', { NODE_OPTIONS: nodeOptions, NODE_EXTRA_CA_CERTS })
       ]
-    : []
+    : [],
+  ...BASELINE ? [cold(`baseline ${BASELINE}`, { NODE_OPTIONS: nodeOptions }, join(BASELINE, 'lambda.mjs'))] : []
 ]
 
 function run ({ args, env }: Variant): Sample {
@@ -91,19 +103,26 @@ for (let i = 0; i < RUNS; i++) for (const variant of variants) variant.times.pus
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!
 const ms = (value: number) => `${value.toFixed(0).padStart(5)} ms`
-console.log(`Cold start, Node ${process.version}, median of ${RUNS} whole processes (${DIR})`)
+console.log(`Cold start, Node ${process.version}, median of ${RUNS} whole processes ` +
+  `(${sam ? DIR : 'no sam build: the same esbuild bundle, made by bench/sam-bundle.ts'})`)
 const walls = variants.map(({ label, times }) => {
   const wall = median(times.map(sample => sample.wall))
   const inside = times[0]?.init === undefined
     ? ''
     : `   (import + ready ${ms(median(times.map(s => s.init!)))}, ` +
       `first /health ${ms(median(times.map(s => s.first!)))})`
-  console.log(`  ${label.padEnd(62)} ${ms(wall)}${inside}`)
+  console.log(`  ${label.padEnd(72)} ${ms(wall)}${inside}`)
   return wall
 })
 console.log(`  ratio cold / bare: ${(walls[1]! / walls[0]!).toFixed(2)}x` +
   `   (NODE_OPTIONS="${otherOptions}": ${(walls[2]! / walls[0]!).toFixed(2)}x` +
-  (NODE_EXTRA_CA_CERTS ? `; both with NODE_EXTRA_CA_CERTS: ${(walls[4]! / walls[3]!).toFixed(2)}x)` : ')'))
+  (NODE_EXTRA_CA_CERTS ? `; both with NODE_EXTRA_CA_CERTS: ${(walls[5]! / walls[4]!).toFixed(2)}x)` : ')'))
+console.log(`  hello world / bare: ${(walls[3]! / walls[0]!).toFixed(2)}x; cold / hello world: ` +
+  `${(walls[1]! / walls[3]!).toFixed(2)}x`)
+if (BASELINE) {
+  console.log(`  baseline / bare: ${(walls.at(-1)! / walls[0]!).toFixed(2)}x; ` +
+    `cold / baseline: ${(walls[1]! / walls.at(-1)!).toFixed(2)}x`)
+}
 
 // --- Bytes by package, from each output file's source map -------------------------------------------------
 const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'

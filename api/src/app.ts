@@ -1,4 +1,3 @@
-import { STATUS_CODES } from 'node:http'
 import type { Socket } from 'node:net'
 import cors from '@fastify/cors'
 import Fastify, {
@@ -11,9 +10,10 @@ import Fastify, {
 import authPlugin from './auth/plugin.js'
 import type { Config } from './config.js'
 import { handleError } from './error-handler.js'
-import { ApiError, codeForStatus } from './errors.js'
+import { ApiError, codeForStatus, STATUS_CODES } from './errors.js'
 import cognitoPlugin from './plugins/cognito.js'
 import { routes } from './routes/index.js'
+import { schemaCompilers } from './schema-compilers.js'
 import type { CognitoClient } from './services/cognito-service.js'
 
 export interface Deps {
@@ -52,6 +52,7 @@ export function buildApp (config: Config, deps: Partial<Deps> = {}): FastifyInst
   const app = Fastify({
     logger: deps.logger ?? loggerOptions(config),
     logController: accessLog,
+    schemaController: { compilersFactory: schemaCompilers },
     // Room for /users/:sub's longest sub (128 characters, each percent-encoded at worst): the route answers a
     // longer one with its own 400. Beyond this, the router answers 414.
     routerOptions: { maxParamLength: 3 * 128 },

@@ -1,4 +1,12 @@
-import { STATUS_CODES } from 'node:http'
+// Renamed: template.yaml's banner declares createRequire at the top of the bundle.
+import { createRequire as requireFrom } from 'node:module'
+
+/**
+ * Node's status texts, required rather than imported: an ESM import of node:http makes Node 22 build the module's
+ * ESM facade, which reads every export, lazy ones too (http.WebSocket loads all of undici): ~10-30 ms of CPU on
+ * every Lambda cold start (npm run bench:cold; test/lambda-bundle.test.ts keeps the import out of the bundle).
+ */
+export const { STATUS_CODES } = requireFrom(import.meta.url)('node:http') as typeof import('node:http')
 
 /**
  * The API's one list of the answers it gives on purpose: each code with its status and the message it shows.

@@ -1,7 +1,10 @@
 import { spawnSync } from 'node:child_process'
+import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import t from 'tap'
-import { ConfigError, isPlaceholder, issuerFromDomain, loadConfig } from '../src/config.js'
+import {
+  ConfigError, ConfigSchema, isPlaceholder, issuerFromDomain, loadConfig, NO_DEFAULT, withDerived
+} from '../src/config.js'
 
 const minimal = {
   AUTH0_DOMAIN: 'tenant.eu.auth0.com',
@@ -10,18 +13,27 @@ const minimal = {
   COGNITO_USER_POOL_ID: 'eu-west-1_AbC123xyz'
 }
 
+const properties = Object.entries(ConfigSchema.properties) as Array<[string, { default?: unknown, enum?: string[] }]>
+
 t.test('defaults fill what is optional; other env vars are ignored', async t => {
-  t.same(loadConfig({ ...minimal, PATH: '/usr/bin', AWS_SECRET_ACCESS_KEY: 'secret' }), {
-    ...minimal,
-    AUTH0_EMAIL_CLAIM: 'email',
-    COGNITO_AUTH0_PROVIDER_NAME: 'Auth0',
-    HOST: '127.0.0.1',
-    BACKEND_PORT: 8000,
-    FRONTEND_ORIGIN: 'http://localhost:3000',
-    DPOP_MODE: 'allowed',
-    LOG_LEVEL: 'info',
-    issuer: 'https://tenant.eu.auth0.com/'
+  const config: Record<string, unknown> = loadConfig({ ...minimal, PATH: '/usr/bin', AWS_SECRET_ACCESS_KEY: 'secret' })
+  t.match(config, {
+    ...minimal, AUTH0_EMAIL_CLAIM: 'email', BACKEND_PORT: 8000, DPOP_MODE: 'allowed', issuer: 'https://tenant.eu.auth0.com/'
   })
+  // Every default the schema has, so that a new variable with one needs no line here.
+  for (const [name, schema] of properties) if ('default' in schema) t.equal(config[name], schema.default, name)
+  t.notOk('PATH' in config || 'AWS_SECRET_ACCESS_KEY' in config, 'only the schema\'s variables')
+})
+
+t.test('.env.example states each default and each allowed value the schema has', async t => {
+  const example = readFileSync(new URL('../../.env.example', import.meta.url), 'utf8')
+  for (const [name, schema] of properties) {
+    // The comment lines right above the variable's own line.
+    const block = new RegExp(`((?:^#.*\\n)*)^(?:# )?${name}=`, 'm').exec(example)?.[1]
+    t.type(block, 'string', `${name} is in .env.example`)
+    const stated = [...'default' in schema ? [String(schema.default)] : [], ...schema.enum ?? []]
+    for (const value of stated) t.ok(block?.includes(value), `${name}: ${value}`)
+  }
 })
 
 t.test('what the app uses in another form is derived once, at load', async t => {
@@ -33,18 +45,54 @@ t.test('what the app uses in another form is derived once, at load', async t => 
   t.equal(config.publicUrl, 'https://api.acme.test/v1')
 })
 
-t.test('every problem is listed on one line', async t => {
-  t.throws(() => loadConfig({ AUTH0_DOMAIN: 'x.auth0.com', AWS_REGION: 'nowhere' }), {
-    message: 'AUTH0_AUDIENCE is not set; COGNITO_USER_POOL_ID is not set; ' +
-      'AWS_REGION must match pattern "^[a-z]{2}(-[a-z]+)+-\\d$"'
-  })
+t.test('one problem per line, each in plain words with the value given', async t => {
+  const err = t.throws(() => loadConfig({
+    AUTH0_DOMAIN: 'x.auth0.com',
+    AWS_REGION: 'nowhere',
+    BACKEND_PORT: '70000',
+    DPOP_MODE: 'bogus',
+    LOG_LEVEL: 'loud',
+    COGNITO_AUTH0_PROVIDER_NAME: 'A'.repeat(33)
+  }), { name: 'ConfigError' }) as ConfigError
+  const problems = [
+    'AUTH0_AUDIENCE is not set',
+    'COGNITO_USER_POOL_ID is not set',
+    'AWS_REGION must be an AWS Region such as eu-west-1 (got "nowhere")',
+    `COGNITO_AUTH0_PROVIDER_NAME must be at most 32 characters (got "${'A'.repeat(33)}")`,
+    'BACKEND_PORT must be a port number, 1 to 65535 (got "70000")',
+    'DPOP_MODE must be one of allowed, required, disabled (got "bogus")',
+    'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent (got "loud")'
+  ]
+  t.same(err.problems, problems)
+  t.equal(err.message, problems.join('\n'))
 })
 
-t.test('numbers are coerced and empty values count as unset', async t => {
-  const config = loadConfig({ ...minimal, BACKEND_PORT: '9000', FRONTEND_ORIGIN: '', AUTH0_EMAIL_CLAIM: '' })
+t.test('every rule beyond "a string" says in words what it takes: an enum lists its values, the rest `expected`',
+  async t => {
+    for (const [name, schema] of Object.entries(ConfigSchema.properties) as Array<[string, object]>) {
+      const rules = ['pattern', 'maxLength', 'minimum', 'maximum'].filter(rule => rule in schema)
+      if (rules.length && !('enum' in schema)) t.type('expected' in schema && schema.expected, 'string', name)
+    }
+  })
+
+t.test('NO_DEFAULT: what withDerived must be given is exactly what has no default and is not optional', async t => {
+  const required = ConfigSchema.required.filter(name =>
+    !('default' in (ConfigSchema.properties as Record<string, object>)[name]!))
+  t.same([...NO_DEFAULT].sort(), required.sort())
+  const config = withDerived({ ...minimal, LOG_LEVEL: 'silent' })
+  t.equal(config.BACKEND_PORT, 8000, 'a default left out is filled in')
+  t.equal(config.LOG_LEVEL, 'silent', 'a value given is kept')
+})
+
+t.test('numbers are converted, from digits only, and empty values count as unset', async t => {
+  const config = loadConfig({ ...minimal, BACKEND_PORT: ' 9000', FRONTEND_ORIGIN: '', AUTH0_EMAIL_CLAIM: '' })
   t.equal(config.BACKEND_PORT, 9000)
   t.equal(config.FRONTEND_ORIGIN, 'http://localhost:3000')
   t.equal(config.AUTH0_EMAIL_CLAIM, 'email')
+  for (const port of ['true', '0x1F', '1e3', '80.5', 'eighty']) {
+    t.throws(() => loadConfig({ ...minimal, BACKEND_PORT: port }),
+      { message: `BACKEND_PORT must be a port number, 1 to 65535 (got "${port}")` }, port)
+  }
 })
 
 t.test('a missing or malformed variable is named in the error', async t => {
@@ -80,10 +128,12 @@ t.test('.env.example placeholders stop the API, every one named in one message',
     AUTH0_EMAIL_CLAIM: 'https://api.example.com/email',
     COGNITO_USER_POOL_ID: ''
   }), { name: 'ConfigError' }) as Error
-  t.equal(err.message, 'COGNITO_USER_POOL_ID is empty; ' +
-    'AUTH0_DOMAIN is still the .env.example placeholder (your-tenant.eu.auth0.com); ' +
-    'AUTH0_AUDIENCE is still the .env.example placeholder (https://api.example.com); ' +
-    'AUTH0_EMAIL_CLAIM is still the .env.example placeholder (https://api.example.com/email)')
+  t.same((err as ConfigError).problems, [
+    'COGNITO_USER_POOL_ID is empty',
+    'AUTH0_DOMAIN is still the .env.example placeholder (your-tenant.eu.auth0.com)',
+    'AUTH0_AUDIENCE is still the .env.example placeholder (https://api.example.com)',
+    'AUTH0_EMAIL_CLAIM is still the .env.example placeholder (https://api.example.com/email)'
+  ])
   for (const value of ['https://example.org', 'https://login.example.net/', 'YOUR-TENANT.auth0.com']) {
     const placeholder = /AUTH0_DOMAIN is still the .env.example placeholder/
     t.throws(() => loadConfig({ ...minimal, AUTH0_DOMAIN: value }), { message: placeholder }, value)
@@ -127,7 +177,7 @@ t.test('plain http only for loopback and the compose stand-ins, never next to a 
   const refused: Array<[Record<string, string>, string]> = [
     [
       { ...minimal, AUTH0_DOMAIN: 'http://tenant.eu.auth0.com' },
-      'AUTH0_DOMAIN must use https unless it is on loopback: http://tenant.eu.auth0.com'
+      'AUTH0_DOMAIN must use https unless it is on loopback (got "http://tenant.eu.auth0.com")'
     ],
     [
       { ...minimal, AUTH0_JWKS_URI: 'http://idp:4000/.well-known/jwks.json' },
@@ -168,9 +218,9 @@ t.test('plain http only for loopback and the compose stand-ins, never next to a 
     AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: 'http://cognito:9229'
   }
   t.throws(() => loadConfig(both),
-    { message: /^AUTH0_JWKS_URI .*; AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER / }, 'both named at once')
+    { message: /^AUTH0_JWKS_URI .*\nAWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER / }, 'both named at once')
   t.throws(() => loadConfig({ ...both, AUTH0_AUDIENCE: '' }),
-    { message: /^AUTH0_AUDIENCE is empty; AUTH0_JWKS_URI .*; AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER / },
+    { message: /^AUTH0_AUDIENCE is empty\nAUTH0_JWKS_URI .*\nAWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER / },
     'next to a missing value, in the same message')
   t.throws(() => loadConfig({ ...local, AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: 'http://[::1' }),
     { name: 'ConfigError', message: /must use https unless it is on loopback or a compose stand-in/ },
@@ -182,7 +232,8 @@ t.test('DPOP_MODE: allowed unless set; only the three modes', async t => {
   for (const mode of ['required', 'disabled'] as const) {
     t.equal(loadConfig({ ...minimal, DPOP_MODE: mode }).DPOP_MODE, mode)
   }
-  t.throws(() => loadConfig({ ...minimal, DPOP_MODE: 'on' }), { message: /^DPOP_MODE must be equal to constant/ })
+  t.throws(() => loadConfig({ ...minimal, DPOP_MODE: 'on' }),
+    { message: 'DPOP_MODE must be one of allowed, required, disabled (got "on")' })
 })
 
 t.test('API_PUBLIC_URL: scheme, host and a base path; https unless on loopback, whatever AUTH0_DOMAIN is',
@@ -197,17 +248,18 @@ t.test('API_PUBLIC_URL: scheme, host and a base path; https unless on loopback, 
     for (const url of accepted) t.equal(loadConfig({ ...minimal, API_PUBLIC_URL: url }).API_PUBLIC_URL, url, url)
     t.equal(loadConfig(minimal).API_PUBLIC_URL, undefined, 'unset: no default')
     const refused: Array<[string, string]> = [
-      ['api.acme.test', 'API_PUBLIC_URL must match pattern'],
-      ['https://api.acme.test/me?x=1', 'API_PUBLIC_URL must match pattern'],
-      ['https://api.acme.test/#top', 'API_PUBLIC_URL must match pattern'],
-      ['https://a b', 'API_PUBLIC_URL is not a URL: https://a b'],
-      ['http://api.acme.test', 'API_PUBLIC_URL must use https unless it is on loopback: http://api.acme.test']
+      ['api.acme.test', 'API_PUBLIC_URL must be an http(s) URL with no query or fragment (got "api.acme.test")'],
+      ['https://api.acme.test/me?x=1', 'API_PUBLIC_URL must be an http(s) URL with no query or fragment'],
+      ['https://api.acme.test/#top', 'API_PUBLIC_URL must be an http(s) URL with no query or fragment'],
+      ['https://a b', 'API_PUBLIC_URL must be a URL (got "https://a b")'],
+      ['http://api.acme.test', 'API_PUBLIC_URL must use https unless it is on loopback (got "http://api.acme.test")']
     ]
     for (const [url, message] of refused) {
       const local = {
         ...minimal, AUTH0_DOMAIN: 'http://localhost:4000', AWS_ENDPOINT_URL: 'http://localhost:9229', API_PUBLIC_URL: url
       }
-      const err = t.throws(() => loadConfig(local), { name: 'ConfigError' }) as Error
+      const err = t.throws(() => loadConfig(local), { name: 'ConfigError' }) as ConfigError
+      t.equal(err.problems.length, 1, 'one line for the variable, however many rules it breaks')
       t.ok(err.message.startsWith(message), err.message)
     }
   })
@@ -225,7 +277,7 @@ t.test('issuer follows auth0-spa-js: https:// unless a scheme is given, one trai
   t.throws(() => issuerFromDomain('https://'), ConfigError)
 })
 
-t.test('the server stops at boot with one line naming every variable at fault', async t => {
+t.test('the server stops at boot with one line per problem, each naming its variable', async t => {
   const server = fileURLToPath(new URL('../src/server.ts', import.meta.url))
   const { AUTH0_DOMAIN, ...env } = minimal
   t.ok(AUTH0_DOMAIN)
@@ -236,7 +288,7 @@ t.test('the server stops at boot with one line naming every variable at fault', 
     timeout: 20_000
   })
   t.equal(run.status, 1)
-  t.equal(run.stderr.trim(), 'Configuration error: AUTH0_DOMAIN is not set; ' +
-    'AUTH0_AUDIENCE is still the .env.example placeholder (https://api.example.com)')
+  t.equal(run.stderr, 'Configuration error: AUTH0_DOMAIN is not set\n' +
+    'Configuration error: AUTH0_AUDIENCE is still the .env.example placeholder (https://api.example.com)\n')
   t.equal(run.stdout, '')
 })

@@ -15,22 +15,23 @@ export function envProblems (env: Record<string, string | undefined>): string[] 
     loadConfig(env)
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err
-    problems.push(...err.message.split('; '))
-  }
-  const placeholder = (name: string) => `${name} is still the .env.example placeholder (${env[name]})`
-  for (const name of CONFIG_KEYS) {
-    const value = env[name]
-    if (!value?.trim()) problems.push(`${name} is ${value === undefined ? 'not set' : 'empty'}`)
-    else if (isPlaceholder(value)) problems.push(placeholder(name))
+    problems.push(...err.problems)
   }
   const spa = readConfig(env)
-  if (!spa.ok) problems.push(...spa.invalid.map(entry => entry.replace(/^(\w+): /, '$1 must be ')))
+  const spaProblems = spa.ok ? [] : spa.problems
+  // The SPA cannot tell a placeholder (the rule is the API's): added for a key it found nothing wrong with, and
+  // listed in CONFIG_KEYS' order with the rest (stable sort; a key not in it, VITE_AUTH0_USE_DPOP, goes last).
+  const placeholder = (name: string) => `${name} is still the .env.example placeholder (${env[name]})`
+  const named = (name: string) => spaProblems.some(problem => problem.startsWith(`${name} `))
+  const left = CONFIG_KEYS.filter(name => !named(name) && isPlaceholder(env[name] ?? ''))
+  const rank = (line: string) => (CONFIG_KEYS as readonly string[]).indexOf(line.split(' ', 1)[0]!) >>> 0
+  problems.push(...[...spaProblems, ...left.map(placeholder)].sort((a, b) => rank(a) - rank(b)))
   // Not read at run time (the README's Cognito steps and SAM use it), but a placeholder means a half-filled file.
   if (env.AUTH0_CLIENT_ID && isPlaceholder(env.AUTH0_CLIENT_ID)) problems.push(placeholder('AUTH0_CLIENT_ID'))
-  // The SPA's port is the runner's own setting; the API checks BACKEND_PORT.
+  // The SPA's port is the runner's own setting; the API checks BACKEND_PORT, in the same words.
   const port = env.FRONTEND_PORT
-  if (port && !(Number.isInteger(Number(port)) && Number(port) > 0 && Number(port) < 65536)) {
-    problems.push(`FRONTEND_PORT is not a port number: ${port}`)
+  if (port && !(/^\d+$/.test(port) && Number(port) > 0 && Number(port) < 65536)) {
+    problems.push(`FRONTEND_PORT must be a port number, 1 to 65535 (got ${JSON.stringify(port)})`)
   }
   return problems
 }

@@ -39,21 +39,21 @@ t.test('every problem is named, in one list: the API\'s by its own rules, then t
   }), [
     'AWS_REGION is not set',
     'COGNITO_USER_POOL_ID is empty',
-    'BACKEND_PORT must be integer',
+    'BACKEND_PORT must be a port number, 1 to 65535 (got "80a")',
     'AUTH0_DOMAIN is still the .env.example placeholder (your-tenant.eu.auth0.com)',
     'AUTH0_JWKS_URI is still the .env.example placeholder (https://your-tenant.eu.auth0.com/.well-known/jwks.json)',
     'VITE_AUTH0_CLIENT_ID is empty',
     'VITE_AUTH0_AUDIENCE is still the .env.example placeholder (https://api.example.com)',
-    'VITE_AUTH0_USE_DPOP must be true or false',
+    'VITE_AUTH0_USE_DPOP must be true or false (got "yes")',
     'AUTH0_CLIENT_ID is still the .env.example placeholder (your-client-id)',
-    'FRONTEND_PORT is not a port number: 0'
+    'FRONTEND_PORT must be a port number, 1 to 65535 (got "0")'
   ])
 })
 
 t.test('plain http: the API\'s endpoint rule before anything is built', async t => {
   t.same(envProblems({ ...filledIn, AUTH0_DOMAIN: 'http://tenant.eu.auth0.com' }),
-    ['AUTH0_DOMAIN must use https unless it is on loopback: http://tenant.eu.auth0.com'])
+    ['AUTH0_DOMAIN must use https unless it is on loopback (got "http://tenant.eu.auth0.com")'])
   t.same(envProblems({ ...filledIn, AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: 'http://cognito:9229' }),
-    ['AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER must use https with a real Auth0 domain (http is for stand-ins): ' +
-      'http://cognito:9229'])
+    ['AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER must use https with a real Auth0 domain (http is for stand-ins) ' +
+      '(got "http://cognito:9229")'])
 })

@@ -32,4 +32,4 @@ async function start (config: WebConfig) {
 
 const result = readConfig(import.meta.env)
 if (result.ok) start(result.config)
-else render(<ConfigError missing={result.missing} invalid={result.invalid} />, root)
+else render(<ConfigError problems={result.problems} />, root)

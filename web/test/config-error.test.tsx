@@ -10,15 +10,16 @@ t.afterEach(cleanup)
 t.test('configuration error: its document.title; an alert naming what is missing and what is unusable', async t => {
   const result = readConfig({ VITE_AUTH0_DOMAIN: 'http://tenant.eu.auth0.com', VITE_AUTH0_USE_DPOP: 'yes' })
   if (result.ok) throw new Error('an incomplete config was accepted')
-  const view = render(<ConfigError missing={result.missing} invalid={result.invalid} />)
+  const view = render(<ConfigError problems={result.problems} />)
   t.equal(document.title, 'Configuration error | Auth0 + Cognito POC')
   const alert = view.getByRole('alert')
   t.equal(view.getByRole('heading', { level: 1 }).textContent, 'Configuration error')
-  t.match(alert.textContent, 'This build of the app is missing:VITE_AUTH0_CLIENT_ID')
-  t.same(view.getAllByRole('listitem').map(item => item.textContent), [
-    'VITE_AUTH0_CLIENT_ID', 'VITE_AUTH0_AUDIENCE', 'VITE_AUTH0_REDIRECT_URI', 'VITE_BACKEND_BASE_URL',
-    'VITE_AUTH0_USE_DPOP: true or false', 'VITE_AUTH0_DOMAIN: https unless on loopback'
-  ])
+  t.match(alert.textContent, 'This build of the app cannot start:VITE_AUTH0_DOMAIN must use https')
+  t.same(view.getAllByRole('listitem').map(item => item.textContent), result.problems, 'one item per problem')
+  t.same([...alert.querySelectorAll('li > code')].map(code => code.textContent), [
+    'VITE_AUTH0_DOMAIN', 'VITE_AUTH0_CLIENT_ID', 'VITE_AUTH0_AUDIENCE', 'VITE_AUTH0_REDIRECT_URI',
+    'VITE_BACKEND_BASE_URL', 'VITE_AUTH0_USE_DPOP'
+  ], 'each names its variable as code')
 })
 
 t.test('Auth0 unreachable at startup: its document.title; an alert with the reason and a retry', async t => {

@@ -33,7 +33,7 @@ t.test('VITE_AUTH0_USE_DPOP: true turns DPoP on, false or empty leaves it off, a
   t.equal(useDpop(' TRUE '), true)
   t.equal(useDpop('false'), false)
   t.equal(useDpop(''), false)
-  t.same(useDpop('yes'), { ok: false, missing: [], invalid: ['VITE_AUTH0_USE_DPOP: true or false'] })
+  t.same(useDpop('yes'), { ok: false, problems: ['VITE_AUTH0_USE_DPOP must be true or false (got "yes")'] })
 })
 
 t.test('VITE_AUTH0_USE_REFRESH_TOKENS: true turns refresh tokens on, false or empty leaves them off', async t => {
@@ -44,22 +44,22 @@ t.test('VITE_AUTH0_USE_REFRESH_TOKENS: true turns refresh tokens on, false or em
   t.equal(useRefreshTokens(' True'), true)
   t.equal(useRefreshTokens('false'), false)
   t.equal(useRefreshTokens(''), false)
-  t.same(useRefreshTokens('1'), { ok: false, missing: [], invalid: ['VITE_AUTH0_USE_REFRESH_TOKENS: true or false'] })
+  t.same(useRefreshTokens('1'),
+    { ok: false, problems: ['VITE_AUTH0_USE_REFRESH_TOKENS must be true or false (got "1")'] })
 })
 
-t.test('every missing or blank value is named', async t => {
-  t.same(readConfig({}), { ok: false, missing: [...CONFIG_KEYS], invalid: [] })
+t.test('every missing or blank value is named, in the API\'s words', async t => {
+  t.same(readConfig({}), { ok: false, problems: CONFIG_KEYS.map(key => `${key} is not set`) })
   t.same(readConfig({ ...complete, VITE_AUTH0_AUDIENCE: '  ', VITE_BACKEND_BASE_URL: undefined }), {
     ok: false,
-    missing: ['VITE_AUTH0_AUDIENCE', 'VITE_BACKEND_BASE_URL'],
-    invalid: []
+    problems: ['VITE_AUTH0_AUDIENCE is empty', 'VITE_BACKEND_BASE_URL is not set']
   })
 })
 
 t.test('Auth0 and the API: https, or plain http on loopback (a local stand-in); a bare domain means https', async t => {
   const problems = (env: Record<string, string>) => {
     const result = readConfig({ ...complete, ...env })
-    return result.ok ? [] : result.invalid
+    return result.ok ? [] : result.problems
   }
   for (const domain of ['tenant.eu.auth0.com', 'https://tenant.eu.auth0.com', 'http://localhost:4000',
     'http://127.0.0.1:4000', 'http://[::1]:4000']) {
@@ -69,19 +69,23 @@ t.test('Auth0 and the API: https, or plain http on loopback (a local stand-in); 
     t.same(problems({ VITE_BACKEND_BASE_URL: base }), [], base)
   }
   t.same(problems({ VITE_AUTH0_DOMAIN: 'http://tenant.eu.auth0.com', VITE_BACKEND_BASE_URL: 'http://api.acme.io' }), [
-    'VITE_AUTH0_DOMAIN: https unless on loopback',
-    'VITE_BACKEND_BASE_URL: https unless on loopback'
+    'VITE_AUTH0_DOMAIN must use https unless it is on loopback (got "http://tenant.eu.auth0.com")',
+    'VITE_BACKEND_BASE_URL must use https unless it is on loopback (got "http://api.acme.io")'
   ])
-  t.same(problems({ VITE_AUTH0_DOMAIN: 'http://localhost.acme.io' }), ['VITE_AUTH0_DOMAIN: https unless on loopback'],
+  t.same(problems({ VITE_AUTH0_DOMAIN: 'http://localhost.acme.io' }),
+    ['VITE_AUTH0_DOMAIN must use https unless it is on loopback (got "http://localhost.acme.io")'],
     'loopback is the host, not a prefix of it')
   for (const base of ['api.acme.io', 'localhost:8000', 'ftp://api.acme.io', 'https://']) {
-    t.same(problems({ VITE_BACKEND_BASE_URL: base }), ['VITE_BACKEND_BASE_URL: an http(s) URL'], base)
+    t.same(problems({ VITE_BACKEND_BASE_URL: base }),
+      [`VITE_BACKEND_BASE_URL must be an http(s) URL (got "${base}")`], base)
   }
   t.same(readConfig({ VITE_AUTH0_DOMAIN: 'http://tenant.eu.auth0.com' }), {
     ok: false,
-    missing: CONFIG_KEYS.filter(key => key !== 'VITE_AUTH0_DOMAIN'),
-    invalid: ['VITE_AUTH0_DOMAIN: https unless on loopback']
-  }, 'named next to what is missing; a missing value is not also invalid')
+    problems: [
+      'VITE_AUTH0_DOMAIN must use https unless it is on loopback (got "http://tenant.eu.auth0.com")',
+      ...CONFIG_KEYS.filter(key => key !== 'VITE_AUTH0_DOMAIN').map(key => `${key} is not set`)
+    ]
+  }, 'named next to what is missing, in the order of CONFIG_KEYS; a missing value is not also invalid')
 })
 
 t.test('Auth0 origin: https unless the domain names its scheme', async t => {

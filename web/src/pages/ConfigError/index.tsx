@@ -1,16 +1,22 @@
 import { useTitle } from '../../use-title.js'
 
-/** Shown instead of a blank page when the build lacks a VITE_ value or has one the app cannot use. */
-export function ConfigError ({ missing, invalid = [] }: { missing: string[], invalid?: string[] }) {
+/**
+ * Shown instead of a blank page when the build lacks a VITE_ value or has one the app cannot use: one line per
+ * problem, in readConfig's words (`VITE_AUTH0_CLIENT_ID is empty`), the variable's name set as code.
+ */
+export function ConfigError ({ problems }: { problems: string[] }) {
   useTitle('Configuration error')
   return (
     <main>
       <section role='alert'>
         <h1>Configuration error</h1>
-        {missing.length > 0 && <p>This build of the app is missing:</p>}
-        {missing.length > 0 && <ul>{missing.map(key => <li key={key}><code>{key}</code></li>)}</ul>}
-        {invalid.length > 0 && <p>This build of the app has values it cannot use:</p>}
-        {invalid.length > 0 && <ul>{invalid.map(problem => <li key={problem}><code>{problem}</code></li>)}</ul>}
+        <p>This build of the app cannot start:</p>
+        <ul>
+          {problems.map(problem => {
+            const [name, rest] = /^(\S+)(.*)$/.exec(problem)!.slice(1)
+            return <li key={problem}><code>{name}</code>{rest}</li>
+          })}
+        </ul>
         <p>Set them in <code>.env</code> (see <code>.env.example</code>) or as build arguments, and build again.</p>
       </section>
     </main>
