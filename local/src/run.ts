@@ -53,8 +53,9 @@ if (real) {
       (names.length ? `, and pass the VITE_ settings in the shell: ${inShell}npm start` : ': npm start'))
   }
   if (problems.length) {
-    fail(`Configuration error in ${envName}: ${problems.join('; ')}. Fill them in (see .env.example and the README's ` +
-      `"Real Auth0 and Cognito"), or delete ${envName} to run the local stand-ins.`)
+    // One problem per line, as the API prints them at boot.
+    fail(`Configuration error in ${envName}:\n${problems.map(problem => `  ${problem}\n`).join('')}Fill them in ` +
+      `(see .env.example and the README's "Real Auth0 and Cognito"), or delete ${envName} to run the local stand-ins.`)
   }
 }
 

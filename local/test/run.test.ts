@@ -42,14 +42,15 @@ t.test('a .env with placeholders and empty values: one message naming each, noth
   }, ['--web-dist', notBuilt])
   const { code, stdout, stderr } = await ended
   t.equal(code, 1)
-  t.equal(stderr, `Configuration error in ${envFile}: ` + [
+  t.equal(stderr, `Configuration error in ${envFile}:\n` + [
     'COGNITO_USER_POOL_ID is empty',
     'AUTH0_DOMAIN is still the .env.example placeholder (your-tenant.eu.auth0.com)',
     'AUTH0_AUDIENCE is still the .env.example placeholder (https://api.example.com)',
     'VITE_AUTH0_CLIENT_ID is empty',
     'VITE_AUTH0_AUDIENCE is still the .env.example placeholder (https://api.example.com)',
     'VITE_BACKEND_BASE_URL is not set'
-  ].join('; ') + '. Fill them in (see .env.example and the README\'s "Real Auth0 and Cognito"), ' +
+  ].map(problem => `  ${problem}\n`).join('') +
+    'Fill them in (see .env.example and the README\'s "Real Auth0 and Cognito"), ' +
     `or delete ${envFile} to run the local stand-ins.\n`, 'one message: no npm error, no stack trace')
   t.notMatch(stdout, 'Building')
   t.notOk(existsSync(notBuilt), 'nothing was built')
