@@ -15,7 +15,14 @@ export async function nativeStack (t: Test, { extraEnv = {}, output }: {
   extraEnv?: Record<string, string>
   output?: Output
 } = {}) {
-  const ports = { idp: await freePort(), api: await freePort(), spa: await freePort(), cognito: await freePort() }
+  const ports = {
+    idp: await freePort(),
+    api: await freePort(),
+    spa: await freePort(),
+    cognito: await freePort(),
+    identityPool: await freePort(),
+    iamGateway: await freePort()
+  }
   const env = { ...localEnv(ports), ...extraEnv }
   const webDist = mkdtempSync(join(tmpdir(), 'web-dist-'))
   t.teardown(() => rmSync(webDist, { recursive: true, force: true }))
