@@ -1,13 +1,14 @@
 import { readFileSync } from 'node:fs'
 import preact from '@preact/preset-vite'
 import { defineConfig, loadEnv, type Plugin } from 'vite'
-import { auth0Origin } from './src/config.js'
+import { auth0Origin, readAwsIdentity } from './src/config.js'
 
 const ROOT = new URL('..', import.meta.url).pathname
 
 /**
  * Writes the Content-Security-Policy into the built index.html: exactly the origins this build
- * talks to (Auth0 for the login redirect, the silent-auth iframe and the token endpoint; the API).
+ * talks to (Auth0 for the login redirect, the silent-auth iframe and the token endpoint; the API; the identity pool
+ * and the IAM-authorized API when configured).
  * nginx adds what a <meta> policy cannot carry (frame-ancestors). Build only: Vite's dev server needs inline scripts.
  */
 function contentSecurityPolicy (env: Record<string, string>): Plugin {
@@ -16,12 +17,15 @@ function contentSecurityPolicy (env: Record<string, string>): Plugin {
   }
   const auth0 = origin(env.VITE_AUTH0_DOMAIN, auth0Origin)
   const api = origin(env.VITE_BACKEND_BASE_URL)
+  // The identity-pool path, when configured: Cognito Identity's endpoint and the IAM-authorized API.
+  const aws = readAwsIdentity(key => env[key]?.trim() ?? '').settings
+  const awsOrigins = aws ? [origin(aws.endpoint), origin(aws.apiBaseUrl)].filter(o => o && o !== api) : []
   const policy = [
     "default-src 'self'",
     "script-src 'self'",
     "style-src 'self'",
     "img-src 'self' data: https:",
-    `connect-src 'self' ${auth0} ${api}`,
+    `connect-src 'self' ${auth0} ${api} ${[...new Set(awsOrigins)].join(' ')}`,
     `frame-src ${auth0 || "'none'"}`,
     "form-action 'self'",
     "base-uri 'self'",

@@ -1,4 +1,5 @@
 import type { AuthClient } from './auth.js'
+import { lazyAws, type AwsAccess } from './aws/lazy.js'
 import type { WebConfig } from './config.js'
 
 /**
@@ -32,10 +33,12 @@ export interface ApiClient {
   me: () => Promise<ApiResult<MeAnswer>>
   /** `/users/:sub` (needs `read:users`): another user's federated profile. */
   user: (sub: string) => Promise<ApiResult<FederatedUser>>
+  /** The identity-pool path (AWS credentials, the SigV4-signed routes), when the SPA is configured for it. */
+  aws: AwsAccess | undefined
 }
 
 // getTokenSilently's answers that only a new interactive login can fix.
-const LOGIN_ERRORS = new Set([
+export const LOGIN_ERRORS = new Set([
   'login_required', 'consent_required', 'interaction_required', 'missing_refresh_token', 'invalid_grant'
 ])
 
@@ -53,7 +56,8 @@ class Unreachable extends Error {}
  * its own token getter passes `audience: undefined`, which drops the configured audience.
  */
 export function createApiClient (
-  auth: AuthClient, config: Pick<WebConfig, 'backendBaseUrl' | 'useDpop'>, fetchFn: typeof fetch = fetch
+  auth: AuthClient, config: Pick<WebConfig, 'backendBaseUrl' | 'useDpop' | 'awsIdentity'>,
+  fetchFn: typeof fetch = fetch, now = Date.now
 ): ApiClient {
   const baseUrl = config.backendBaseUrl
   const send = (request: RequestInfo) => unreachableIfThrows(() => fetchFn(request))
@@ -93,7 +97,8 @@ export function createApiClient (
   return {
     baseUrl,
     me: () => get('/me', isMe),
-    user: sub => get(`/users/${encodeURIComponent(sub)}`, isFederatedUser)
+    user: sub => get(`/users/${encodeURIComponent(sub)}`, isFederatedUser),
+    aws: config.awsIdentity && lazyAws({ auth, settings: config.awsIdentity, fetch: fetchFn, now })
   }
 }
 

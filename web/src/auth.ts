@@ -4,7 +4,7 @@ import type { WebConfig } from './config.js'
 /** The part of the SDK the app uses: the seam the tests fill with a fake. */
 export type AuthClient = Pick<Auth0Client,
   'isAuthenticated' | 'getUser' | 'loginWithRedirect' | 'handleRedirectCallback' | 'getTokenSilently' | 'logout' |
-  'createFetcher' | 'checkSession'>
+  'createFetcher' | 'checkSession' | 'getIdTokenClaims'>
 
 export interface AppState { targetUrl?: string }
 

@@ -19,6 +19,28 @@ const DPOP_KEY = 'VITE_AUTH0_USE_DPOP'
  */
 const REFRESH_TOKENS_KEY = 'VITE_AUTH0_USE_REFRESH_TOKENS'
 
+/**
+ * Optional, the identity-pool path (README: AWS credentials): with a pool id, /home offers temporary AWS credentials
+ * for the signed-in user and a call to the IAM-authorized `/aws/whoami`. Empty: no such panel.
+ */
+export const AWS_KEYS = {
+  poolId: 'VITE_COGNITO_IDENTITY_POOL_ID',
+  endpoint: 'VITE_COGNITO_IDENTITY_ENDPOINT',
+  apiBaseUrl: 'VITE_AWS_API_BASE_URL'
+} as const
+
+/** Where the SPA exchanges its ID token for AWS credentials, and where it sends the signed requests. */
+export interface AwsIdentitySettings {
+  poolId: string
+  region: string
+  /** Cognito Identity's endpoint (or a stand-in's). */
+  endpoint: string
+  /** The IAM-authorized routes' base URL (API Gateway's). */
+  apiBaseUrl: string
+  /** The key of the ID token in `Logins`: the Auth0 domain without its scheme, as the identity pool names it. */
+  loginsKey: string
+}
+
 export interface WebConfig {
   auth0Domain: string
   clientId: string
@@ -27,6 +49,7 @@ export interface WebConfig {
   backendBaseUrl: string
   useDpop: boolean
   useRefreshTokens: boolean
+  awsIdentity?: AwsIdentitySettings | undefined
 }
 
 /**
@@ -54,6 +77,8 @@ export function readConfig (env: Partial<Record<string, unknown>>): ConfigResult
     const flag = value(key).toLowerCase()
     if (!['', 'true', 'false'].includes(flag)) problems.push(`${key} must be true or false ${got(key)}`)
   }
+  const aws = readAwsIdentity(value)
+  problems.push(...aws.problems)
   if (problems.length > 0) return { ok: false, problems }
   return {
     ok: true,
@@ -64,7 +89,8 @@ export function readConfig (env: Partial<Record<string, unknown>>): ConfigResult
       redirectUri: value('VITE_AUTH0_REDIRECT_URI'),
       backendBaseUrl: value('VITE_BACKEND_BASE_URL').replace(/\/+$/, ''),
       useDpop: value(DPOP_KEY).toLowerCase() === 'true',
-      useRefreshTokens: value(REFRESH_TOKENS_KEY).toLowerCase() === 'true'
+      useRefreshTokens: value(REFRESH_TOKENS_KEY).toLowerCase() === 'true',
+      ...(aws.settings && { awsIdentity: aws.settings })
     }
   }
 }
@@ -72,6 +98,29 @@ export function readConfig (env: Partial<Record<string, unknown>>): ConfigResult
 /** `https://<domain>` unless the domain names its own scheme (a local stand-in): auth0-spa-js' rule. */
 export function auth0Origin (domain: string): string {
   return new URL(withScheme(domain)).origin
+}
+
+/** The identity-pool settings when a pool id is set, and what is wrong in them (readConfig's words). */
+export function readAwsIdentity (value: (key: string) => string) {
+  const poolId = value(AWS_KEYS.poolId)
+  if (!poolId) return { settings: undefined, problems: [] }
+  const got = (key: string) => `(got ${JSON.stringify(value(key))})`
+  // `<region>:<uuid>`, as Cognito writes it: the region is where the pool and its endpoint are.
+  const region = /^([a-z]{2}(?:-[a-z]+)+-\d+):[0-9a-f-]{36}$/.exec(poolId)?.[1]
+  const settings = {
+    poolId,
+    region: region ?? '',
+    endpoint: value(AWS_KEYS.endpoint) || `https://cognito-identity.${region}.amazonaws.com/`,
+    apiBaseUrl: (value(AWS_KEYS.apiBaseUrl) || value('VITE_BACKEND_BASE_URL')).replace(/\/+$/, ''),
+    loginsKey: value('VITE_AUTH0_DOMAIN').replace(/^https?:\/\//i, '').replace(/\/.*$/, '')
+  }
+  const problems = region ? [] : [`${AWS_KEYS.poolId} must be <region>:<uuid> ${got(AWS_KEYS.poolId)}`]
+  // The ID token goes to the endpoint, the credentials' signatures to the API: the same transport rule as the rest.
+  for (const key of [AWS_KEYS.endpoint, AWS_KEYS.apiBaseUrl] as const) {
+    const problem = value(key) && transportProblem(value(key))
+    if (problem) problems.push(`${key} must ${problem} ${got(key)}`)
+  }
+  return { settings: problems.length > 0 ? undefined : settings, problems }
 }
 
 const withScheme = (domain: string) => /^https?:\/\//i.test(domain) ? domain : `https://${domain}`

@@ -85,3 +85,20 @@ t.test('vite preview (npm start) sends the same security headers as the image\'s
   }
   t.equal(SECURITY_HEADERS['Content-Security-Policy'], "frame-ancestors 'none'; base-uri 'self'; object-src 'none'")
 })
+
+t.test('with an identity pool: its endpoint and the IAM API in connect-src; the AWS code in a lazy chunk', async t => {
+  const { html, outDir } = await buildWith({
+    ...VITE,
+    VITE_COGNITO_IDENTITY_POOL_ID: 'eu-west-1:0b6f2c9e-4a57-4c1e-9d3a-5e8f7a6b1c2d',
+    VITE_AWS_API_BASE_URL: 'https://iam123.execute-api.eu-west-1.amazonaws.com'
+  })
+  const csp = /http-equiv="Content-Security-Policy" content="([^"]+)"/.exec(html)?.[1]?.replaceAll('&#39;', "'")
+  t.match(csp, "connect-src 'self' https://tenant.eu.auth0.com https://abc123.execute-api.eu-west-1.amazonaws.com " +
+    'https://cognito-identity.eu-west-1.amazonaws.com https://iam123.execute-api.eu-west-1.amazonaws.com;')
+  const entry = /<script type="module" crossorigin src="\/assets\/([^"]+)"/.exec(html)?.[1]
+  const scripts = readdirSync(join(outDir, 'assets')).filter(name => name.endsWith('.js'))
+  const lazy = scripts.filter(name => readFileSync(join(outDir, 'assets', name), 'utf8')
+    .includes('AWSCognitoIdentityService'))
+  t.equal(lazy.length, 1, 'one chunk holds the exchange and the signer')
+  t.not(lazy[0], entry, 'and it is not the entry every visitor loads')
+})

@@ -92,3 +92,42 @@ t.test('Auth0 origin: https unless the domain names its scheme', async t => {
   t.equal(auth0Origin('tenant.eu.auth0.com'), 'https://tenant.eu.auth0.com')
   t.equal(auth0Origin('http://localhost:4000'), 'http://localhost:4000')
 })
+
+t.test('the identity pool: optional; the region from its id, the default endpoint, the Logins key', async t => {
+  const aws = (env: Record<string, string>) => {
+    const result = readConfig({ ...complete, ...env })
+    return result.ok ? result.config.awsIdentity : result
+  }
+  t.equal(aws({}), undefined, 'no pool id: no panel')
+  t.same(aws({ VITE_COGNITO_IDENTITY_POOL_ID: ' eu-west-1:0b6f2c9e-4a57-4c1e-9d3a-5e8f7a6b1c2d ' }), {
+    poolId: 'eu-west-1:0b6f2c9e-4a57-4c1e-9d3a-5e8f7a6b1c2d',
+    region: 'eu-west-1',
+    endpoint: 'https://cognito-identity.eu-west-1.amazonaws.com/',
+    apiBaseUrl: 'http://localhost:8000',
+    loginsKey: 'tenant.eu.auth0.com'
+  })
+  t.same(aws({
+    VITE_AUTH0_DOMAIN: 'http://localhost:4000',
+    VITE_COGNITO_IDENTITY_POOL_ID: 'us-gov-west-1:0b6f2c9e-4a57-4c1e-9d3a-5e8f7a6b1c2d',
+    VITE_COGNITO_IDENTITY_ENDPOINT: 'http://127.0.0.1:4100/',
+    VITE_AWS_API_BASE_URL: 'https://abc.execute-api.us-gov-west-1.amazonaws.com/'
+  }), {
+    poolId: 'us-gov-west-1:0b6f2c9e-4a57-4c1e-9d3a-5e8f7a6b1c2d',
+    region: 'us-gov-west-1',
+    endpoint: 'http://127.0.0.1:4100/',
+    apiBaseUrl: 'https://abc.execute-api.us-gov-west-1.amazonaws.com',
+    loginsKey: 'localhost:4000'
+  }, 'a stand-in: its endpoint and the gateway; the Logins key keeps the port, drops the scheme')
+  t.same(aws({
+    VITE_COGNITO_IDENTITY_POOL_ID: 'eu-west-1_AbCdEf',
+    VITE_COGNITO_IDENTITY_ENDPOINT: 'http://cognito.example.com/',
+    VITE_AWS_API_BASE_URL: 'gw.example.com'
+  }), {
+    ok: false,
+    problems: [
+      'VITE_COGNITO_IDENTITY_POOL_ID must be <region>:<uuid> (got "eu-west-1_AbCdEf")',
+      'VITE_COGNITO_IDENTITY_ENDPOINT must use https unless it is on loopback (got "http://cognito.example.com/")',
+      'VITE_AWS_API_BASE_URL must be an http(s) URL (got "gw.example.com")'
+    ]
+  }, 'a user pool id is not an identity pool id; the ID token and the signatures travel as the tokens do')
+})

@@ -7,7 +7,7 @@ import { Auth0Client } from '@auth0/auth0-spa-js'
 import { cleanup, render } from '@testing-library/preact/pure'
 import { Window } from 'happy-dom'
 import type { Test } from 'tap'
-import { createApiClient } from '../../src/api.js'
+import { createApiClient, type ApiClient } from '../../src/api.js'
 import { App } from '../../src/app.js'
 import type { AuthClient } from '../../src/auth.js'
 import type { CallbackOutcome } from '../../src/pages/Callback/finish-login.js'
@@ -93,8 +93,11 @@ export function fakeAuth ({ tokenType = 'DPoP' }: { tokenType?: 'DPoP' | 'Bearer
  * unmounted when the test ends.
  */
 export function renderApp (t: Test, {
-  path, session, auth = fakeAuth().auth, callback, backendBaseUrl = NO_API, useDpop = false, sync = fakeTabs().sync
+  path, session, auth = fakeAuth().auth, callback, backendBaseUrl = NO_API, useDpop = false, sync = fakeTabs().sync,
+  api = createApiClient(auth, { backendBaseUrl, useDpop })
 }: {
+  /** Built by the test itself when it needs other settings, a fake fetch or a clock. */
+  api?: ApiClient
   sync?: SessionSync
   path: string
   session: Session
@@ -105,7 +108,6 @@ export function renderApp (t: Test, {
 }) {
   window.history.replaceState(null, '', path)
   t.teardown(cleanup)
-  const api = createApiClient(auth, { backendBaseUrl, useDpop })
   return render(<App auth={auth} api={api} session={session} callback={callback} sync={sync} />)
 }
 

@@ -2,6 +2,7 @@ import type { User } from '@auth0/auth0-spa-js'
 import { useLayoutEffect, useRef, useState } from 'preact/hooks'
 import type { ApiClient, ApiResult, MeAnswer } from '../../api.js'
 import { useTitle } from '../../use-title.js'
+import { AwsPanel } from './AwsPanel.js'
 import { Email } from './Email.js'
 import { MeOutcome } from './MeOutcome.js'
 import { UserLookup } from './UserLookup.js'
@@ -47,6 +48,7 @@ export function Home ({ user, api, onLogin }: Props) {
         </div>
       )}
       <UserLookup lookUp={api.user} onLogin={onLogin} />
+      {api.aws && <AwsPanel aws={api.aws} onLogin={onLogin} />}
     </section>
   )
 }
