@@ -9,8 +9,8 @@ import type { LambdaHandler } from './iam-gateway.js'
 import { startAwsStandIns } from './index.js'
 
 const { handler } = await import(pathToFileURL(`${ROOT}api/dist/lambda.js`).href) as { handler: LambdaHandler }
+// Nothing printed here: stdout carries the handler's JSON log lines, as the API's does, and the banner has the URLs.
 const standIns = await startAwsStandIns(process.env, handler, process.env.HOST)
-console.log(`Identity pool stand-in at ${standIns.pool.endpoint}, IAM gateway at ${standIns.gateway.url}`)
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => { standIns.close().then(() => process.exit(0)) })
 }
