@@ -112,7 +112,11 @@ export function buildApp (config: Config, deps: Partial<Deps> = {}): FastifyInst
     // A list, not a string: the header is then sent only to that origin, never as a fixed value to everyone.
     origin: [config.FRONTEND_ORIGIN],
     methods: ['GET'],
-    allowedHeaders: ['Authorization', 'Content-Type', 'DPoP'],
+    // With SigV4 (/aws/whoami, signed by the SPA with its identity pool credentials): the date, the session token
+    // and the payload hash it signs next to Authorization.
+    allowedHeaders: [
+      'Authorization', 'Content-Type', 'DPoP', 'X-Amz-Date', 'X-Amz-Security-Token', 'X-Amz-Content-Sha256'
+    ],
     // The SPA reads the challenge of a 401 (a DPoP client tells a bad proof from a bad token: RFC 9449 §7.1).
     exposedHeaders: ['WWW-Authenticate'],
     maxAge: 600,

@@ -25,6 +25,14 @@ export const ANSWERS = {
   forbidden: { status: 403, message: 'This token may not call this route' },
   /** A valid token without a permission the route needs (RFC 6750 §3.1). */
   insufficient_scope: { status: 403, message: 'This token lacks a permission this route needs' },
+  /**
+   * An IAM-authorized route (`/aws/whoami`) reached without API Gateway's IAM authorization in front of it:
+   * the HTTP server, or a Lambda event without an authorizer context. Never 200: nothing verified a signature.
+   */
+  aws_iam_required: {
+    status: 403,
+    message: "Served behind API Gateway's IAM authorization: call it through API Gateway, signed with SigV4"
+  },
   not_found: { status: 404, message: 'Not Found' },
   /** Cognito failed: missing pool, bad credentials, 5xx, timeout, refused connection. */
   cognito_failed: { status: 502, message: 'Cognito request failed' },

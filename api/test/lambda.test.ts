@@ -186,3 +186,83 @@ t.test('REST API (v1) with API_PUBLIC_URL naming the stage: the proof for /Prod/
   t.equal(two.statusCode, 401, 'two DPoP headers (multiValueHeaders)')
   t.match(two.headers['www-authenticate'], /^DPoP error="invalid_dpop_proof"/)
 })
+
+// API Gateway's IAM authorization (template.yaml's AWS_IAM route): the caller it verified, in each payload's words.
+const IDENTITY_ID = 'us-east-1:3f6c2a4e-8d1b-4c5a-9e7f-0a1b2c3d4e5f'
+const IDENTITY_POOL_ID = 'us-east-1:11111111-2222-3333-4444-555555555555'
+const READER_ARN = 'arn:aws:sts::123456789012:assumed-role/auth0-cognito-reader/CognitoIdentityCredentials'
+const LOGIN = 'tenant.eu.auth0.com'
+const WHOAMI = {
+  identity_id: IDENTITY_ID,
+  identity_pool_id: IDENTITY_POOL_ID,
+  user_arn: READER_ARN,
+  authentication_provider: `${LOGIN},${LOGIN}:auth0|alice`,
+  amr: ['authenticated', LOGIN, `${LOGIN}:auth0|alice`]
+}
+
+function withIamV2 (event: ReturnType<typeof httpApiEvent>) {
+  const iam = {
+    accessKey: 'ASIAEXAMPLE',
+    accountId: '123456789012',
+    callerId: 'AROAEXAMPLE:CognitoIdentityCredentials',
+    cognitoIdentity: { amr: WHOAMI.amr, identityId: IDENTITY_ID, identityPoolId: IDENTITY_POOL_ID },
+    principalOrgId: null,
+    userArn: READER_ARN,
+    userId: 'AROAEXAMPLE:CognitoIdentityCredentials'
+  }
+  return { ...event, requestContext: { ...event.requestContext, authorizer: { iam } } }
+}
+
+function withIamV1 (event: ReturnType<typeof restApiEvent>) {
+  const identity = {
+    ...event.requestContext.identity,
+    accessKey: 'ASIAEXAMPLE',
+    accountId: '123456789012',
+    caller: 'AROAEXAMPLE:CognitoIdentityCredentials',
+    cognitoAuthenticationProvider: WHOAMI.authentication_provider,
+    cognitoAuthenticationType: 'authenticated',
+    cognitoIdentityId: IDENTITY_ID,
+    cognitoIdentityPoolId: IDENTITY_POOL_ID,
+    user: 'AROAEXAMPLE:CognitoIdentityCredentials',
+    userArn: READER_ARN
+  }
+  return { ...event, requestContext: { ...event.requestContext, identity } }
+}
+
+t.test('/aws/whoami: the caller API Gateway verified, one shape from both payloads, no Auth0 token', async t => {
+  for (const event of [withIamV2(httpApiEvent('/aws/whoami')), withIamV1(restApiEvent('/aws/whoami'))]) {
+    const res = await handler(event, context)
+    t.equal(res.statusCode, 200, `payload ${'version' in event ? '2.0' : '1.0'}`)
+    t.same(JSON.parse(res.body), WHOAMI)
+    t.equal(res.headers['cache-control'], 'no-store')
+  }
+})
+
+t.test('/aws/whoami without an authorizer context (sam local, a route without AWS_IAM): 403, never 200', async t => {
+  const events = {
+    'HTTP API, no authorizer': httpApiEvent('/aws/whoami'),
+    'REST API, identity without userArn': restApiEvent('/aws/whoami'),
+    'HTTP API, an Auth0 token': httpApiEvent('/aws/whoami', { authorization: `Bearer ${idp.signToken()}` })
+  }
+  for (const [name, event] of Object.entries(events)) {
+    const res = await handler(event, context)
+    t.equal(res.statusCode, 403, name)
+    t.equal(JSON.parse(res.body).error, 'aws_iam_required', name)
+  }
+})
+
+t.test('/aws/whoami: headers and query cannot supply or override the caller', async t => {
+  const forged = encodeURIComponent(JSON.stringify(withIamV2(httpApiEvent('/aws/whoami'))))
+  const headers = {
+    'x-apigateway-event': forged,
+    'x-amz-user-arn': 'arn:aws:sts::123456789012:assumed-role/admin/x',
+    'x-amz-cognito-identity-id': 'us-east-1:forged'
+  }
+  const bare = { ...httpApiEvent('/aws/whoami', headers), rawQueryString: 'userArn=forged&identityId=forged' }
+  const refused = await handler(bare, context)
+  t.equal(refused.statusCode, 403, 'a forged event in a header is not read')
+
+  const real = await handler(withIamV2(bare), context)
+  t.equal(real.statusCode, 200)
+  t.same(JSON.parse(real.body), WHOAMI, 'the authorizer context alone speaks')
+})

@@ -37,6 +37,8 @@ function evaluate (node: any, params: Record<string, string> = {}): unknown {
     return a === b
   }
   if (node?.['Fn::Not']) return !evaluate(node['Fn::Not'][0], params)
+  if (node?.['Fn::And']) return node['Fn::And'].every((v: unknown) => evaluate(v, params))
+  if (typeof node?.Condition === 'string') return evaluate(template.Conditions[node.Condition], params)
   if (node?.['Fn::If']) {
     const [condition, whenTrue, whenFalse] = node['Fn::If']
     return evaluate(template.Conditions[condition], params) ? evaluate(whenTrue, params) : evaluate(whenFalse, params)
@@ -180,4 +182,98 @@ t.test('AUTH0_ALLOWED_CLIENT_IDS comes from a parameter, empty (any application)
   const pattern = new RegExp(parameter.AllowedPattern)
   for (const value of ['', 'spa-client', 'abc_DEF-123,other', 'a , b']) t.match(value, pattern, `'${value}' allowed`)
   for (const value of [',', 'a,', 'a;b', 'a b', ' a']) t.notMatch(value, pattern, `'${value}' refused`)
+})
+
+t.test('identity pool: created only on request, Auth0 ID tokens only, enhanced flow only', async t => {
+  t.match(template.Parameters.CreateIdentityPool, { Default: 'false', AllowedValues: ['true', 'false'] })
+  const created = Object.entries<any>(template.Resources)
+    .filter(([, r]) => r.Condition === 'CreateIdentityPool' || r.Condition === 'CreateOidcProvider')
+    .map(([name, r]) => `${name}:${r.Type}`)
+  t.same(created.sort(), [
+    'Auth0OidcProvider:AWS::IAM::OIDCProvider',
+    'IdentityPool:AWS::Cognito::IdentityPool',
+    'IdentityPoolReaderRole:AWS::IAM::Role',
+    'IdentityPoolRoles:AWS::Cognito::IdentityPoolRoleAttachment',
+    'IdentityPoolUserRole:AWS::IAM::Role'
+  ])
+  const condition = (name: string, params: Record<string, string>) => evaluate({ Condition: name }, params)
+  const on = { CreateIdentityPool: 'true', Auth0SpaClientId: 'spa' }
+  t.equal(condition('CreateIdentityPool', {}), false, 'off by default')
+  t.equal(condition('CreateIdentityPool', on), true)
+  t.equal(condition('CreateOidcProvider', on), true, 'the OIDC provider too, unless one is given')
+  t.equal(condition('CreateOidcProvider', { ...on, Auth0OidcProviderArn: 'arn:aws:iam::1:oidc-provider/x' }), false)
+
+  t.same(template.Resources.Auth0OidcProvider.Properties, {
+    // eslint-disable-next-line no-template-curly-in-string
+    Url: { 'Fn::Sub': 'https://${Auth0Domain}' },
+    ClientIdList: [{ Ref: 'Auth0SpaClientId' }]
+  })
+  const pool = template.Resources.IdentityPool.Properties
+  t.equal(pool.AllowUnauthenticatedIdentities, false)
+  t.equal(pool.AllowClassicFlow, false, 'the pool\'s rules choose the role, never the client')
+  t.notOk('CognitoIdentityProviders' in pool || 'SupportedLoginProviders' in pool, 'Auth0 (OIDC) is the only login')
+})
+
+/* eslint-disable no-template-curly-in-string */
+const INVOKE_WHOAMI = 'arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:' +
+  '${HttpApi}/$default/GET/aws/whoami'
+/* eslint-enable no-template-curly-in-string */
+
+t.test('identity pool roles: trusted by this pool\'s authenticated identities, each may invoke /aws/whoami only',
+  async t => {
+    for (const name of ['IdentityPoolReaderRole', 'IdentityPoolUserRole']) {
+      const role = template.Resources[name].Properties
+      t.notOk('ManagedPolicyArns' in role || 'PermissionsBoundary' in role, `${name}: no other policy`)
+      t.same(role.AssumeRolePolicyDocument.Statement, [{
+        Effect: 'Allow',
+        Principal: { Federated: 'cognito-identity.amazonaws.com' },
+        Action: 'sts:AssumeRoleWithWebIdentity',
+        Condition: {
+          StringEquals: { 'cognito-identity.amazonaws.com:aud': { Ref: 'IdentityPool' } },
+          'ForAnyValue:StringLike': { 'cognito-identity.amazonaws.com:amr': 'authenticated' }
+        }
+      }], `${name}: trust`)
+      const statements = role.Policies.flatMap((p: any) => p.PolicyDocument.Statement)
+      t.same(statements, [{
+        Effect: 'Allow',
+        Action: 'execute-api:Invoke',
+        Resource: { 'Fn::Sub': INVOKE_WHOAMI }
+      }], `${name}: exactly one action on exactly one route`)
+    }
+  })
+
+t.test('role rules: read:users in the namespaced claim -> reader, any ID token of the SPA -> user, else Deny',
+  async t => {
+    const attachment = template.Resources.IdentityPoolRoles.Properties
+    t.same(attachment.IdentityPoolId, { Ref: 'IdentityPool' })
+    t.notOk('Roles' in attachment, 'no default authenticated role: unmatched tokens get nothing')
+    const mappings = Object.values<any>(attachment.RoleMappings)
+    t.equal(mappings.length, 1)
+    t.match(mappings[0], { IdentityProvider: { Ref: 'Auth0Domain' }, Type: 'Rules', AmbiguousRoleResolution: 'Deny' })
+    t.same(mappings[0].RulesConfiguration.Rules, [
+      {
+        Claim: { Ref: 'IdentityPoolPermissionsClaim' },
+        MatchType: 'Contains',
+        Value: 'read:users',
+        RoleARN: { 'Fn::GetAtt': ['IdentityPoolReaderRole', 'Arn'] }
+      },
+      {
+        Claim: 'aud',
+        MatchType: 'Equals',
+        Value: { Ref: 'Auth0SpaClientId' },
+        RoleARN: { 'Fn::GetAtt': ['IdentityPoolUserRole', 'Arn'] }
+      }
+    ])
+    const rule = template.Rules.CreatingAnIdentityPoolNeedsTheSpaClientId
+    t.same(rule.Assertions[0].Assert, { 'Fn::Not': [{ 'Fn::Equals': [{ Ref: 'Auth0SpaClientId' }, ''] }] })
+  })
+
+t.test('/aws/whoami takes AWS_IAM authorization, its preflight none; the other routes stay as they were', async t => {
+  t.same(template.Resources.HttpApi.Properties.Auth, { EnableIamAuthorizer: true })
+  const events = fn.Properties.Events
+  t.same(events.AwsWhoami.Properties.Auth, { Authorizer: 'AWS_IAM' })
+  t.equal(events.AwsWhoami.Properties.Path, '/aws/whoami')
+  for (const [name, event] of Object.entries<any>(events)) {
+    if (name !== 'AwsWhoami') t.notOk('Auth' in event.Properties, `${name}: no gateway authorizer`)
+  }
 })

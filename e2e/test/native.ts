@@ -15,7 +15,7 @@ export async function nativeStack (t: Test, { extraEnv = {}, output }: {
   extraEnv?: Record<string, string>
   output?: Output
 } = {}) {
-  const ports = { idp: 0, api: 0, spa: 0, cognito: 0, dynamodb: 0 }
+  const ports = { idp: 0, api: 0, spa: 0, cognito: 0, dynamodb: 0, identityPool: 0, iamGateway: 0 }
   for (const name of Object.keys(ports) as Array<keyof typeof ports>) ports[name] = await freePort()
   const env = { ...localEnv(ports), ...extraEnv }
   const webDist = mkdtempSync(join(tmpdir(), 'web-dist-'))

@@ -12,19 +12,22 @@ import { USERS } from './users.js'
 export const ROUTES: Array<[route: string, what: string]> = [
   ['GET /health', 'no token'],
   ['GET /me', 'the caller and their federated Cognito user'],
-  ['GET /users/:sub', 'another user\'s federated Cognito user; needs read:users']
+  ['GET /users/:sub', 'another user\'s federated Cognito user; needs read:users'],
+  ['GET /aws/whoami', 'who AWS says you are; SigV4 with identity-pool credentials']
 ]
 
 interface BannerOptions {
   urls: { spa: string, api: string, idp: string }
   /** Given when the stand-ins run: cognito-local's endpoint and the pool it holds. */
   cognito?: { endpoint: string, poolId: string }
+  /** Given when the AWS stand-ins run: the identity pool's endpoint and id, and the IAM gateway's URL. */
+  aws?: { identityEndpoint: string, identityPoolId: string, gateway: string }
 }
 
 const column = (label: string) => `  ${label.padEnd(13)}`
 
 /** The banner's text, without a trailing newline. */
-export function banner ({ urls, cognito }: BannerOptions): string {
+export function banner ({ urls, cognito, aws }: BannerOptions): string {
   const routes = ROUTES.map(([route, what]) => `${column('')}  ${route.padEnd(16)} ${what}`)
   const lines = [
     '',
@@ -35,7 +38,12 @@ export function banner ({ urls, cognito }: BannerOptions): string {
   ]
   if (cognito) {
     lines.push(`${column('Cognito')}${cognito.endpoint}  (cognito-local, pool ${cognito.poolId})`,
-      `${column('DynamoDB')}http://127.0.0.1:${DEFAULT_PORTS.dynamodb}  (dynalite: the DPoP replay table)`, '')
+      `${column('DynamoDB')}http://127.0.0.1:${DEFAULT_PORTS.dynamodb}  (dynalite: the DPoP replay table)`)
+    if (aws) {
+      lines.push(`${column('ID pool')}${aws.identityEndpoint}  (${aws.identityPoolId})`)
+      lines.push(`${column('IAM gateway')}${aws.gateway}  (API Gateway's IAM authorization: GET /aws/whoami)`)
+    }
+    lines.push('')
     lines.push(`${column('Demo users')}email / password, then Auth0 sub (what "Look up a user" takes)`)
     for (const user of USERS) {
       const cognitoUser = user.federated

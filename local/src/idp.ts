@@ -24,6 +24,11 @@ interface IdpOptions {
   appOrigin: string
   audience: string
   emailClaim: string
+  /**
+   * The ID tokens' namespaced claim with the user's permissions, space-separated, as the README's Post-Login Action
+   * adds it for the identity pool's role rules (template.yaml: IdentityPoolPermissionsClaim).
+   */
+  permissionsClaim?: string
   /** Access tokens' lifetime in seconds (3600 unless a test wants the SPA to refresh at once). */
   accessTokenTtl?: number
   /** Refresh tokens' lifetimes in seconds (see REFRESH_TOKEN_LIFETIME). */
@@ -87,7 +92,7 @@ async function readForm (
 }
 
 export function createIdp ({
-  origin, clientId, appOrigin, audience, emailClaim, accessTokenTtl = 3600,
+  origin, clientId, appOrigin, audience, emailClaim, permissionsClaim, accessTokenTtl = 3600,
   refreshTokenLifetime = REFRESH_TOKEN_LIFETIME
 }: IdpOptions) {
   const issuer = `${origin}/`
@@ -128,7 +133,9 @@ export function createIdp ({
       end_session: '/v2/logout'
     },
     claims: {
-      openid: ['sub'], email: ['email', 'email_verified'], profile: ['name', 'nickname', 'picture', 'updated_at']
+      openid: ['sub', ...permissionsClaim ? [permissionsClaim] : []],
+      email: ['email', 'email_verified'],
+      profile: ['name', 'nickname', 'picture', 'updated_at']
     },
     // Auth0's ID tokens carry the profile claims that were asked for; auth0-spa-js' getUser() reads them there.
     conformIdTokenClaims: false,
@@ -140,7 +147,10 @@ export function createIdp ({
       const { email, name, nickname, picture } = user
       return {
         accountId: sub,
-        claims: () => ({ sub, email, email_verified: true, name, nickname, picture, updated_at: 1_700_000_000 })
+        claims: () => ({
+          ...{ sub, email, email_verified: true, name, nickname, picture, updated_at: 1_700_000_000 },
+          ...permissionsClaim ? { [permissionsClaim]: user.permissions.join(' ') } : {}
+        })
       }
     },
     // First-party application: like Auth0, no consent screen; grant what was asked for.

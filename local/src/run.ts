@@ -67,7 +67,8 @@ const ports = {
 const wanted: Array<[string, number]> = [['API', ports.api], ['SPA', ports.spa]]
 if (!real) {
   wanted.unshift(['Auth0 stand-in', ports.idp], ['Cognito stand-in', ports.cognito],
-    ['DynamoDB stand-in', ports.dynamodb])
+    ['DynamoDB stand-in', ports.dynamodb], ['Identity pool stand-in', ports.identityPool],
+    ['IAM gateway stand-in', ports.iamGateway])
 }
 const busy: string[] = []
 for (const [name, port] of wanted) {
@@ -113,7 +114,14 @@ const started = startStack({ ports, webDist, standIns: !real, env })
 const cognito = real
   ? undefined
   : { endpoint: env.AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER!, poolId: env.COGNITO_USER_POOL_ID! }
-started.then(stack => { if (!stopping) console.log(banner({ urls: stack.urls, cognito })) }, () => {})
+const aws = real
+  ? undefined
+  : {
+      identityEndpoint: env.VITE_COGNITO_IDENTITY_ENDPOINT!,
+      identityPoolId: env.VITE_COGNITO_IDENTITY_POOL_ID!,
+      gateway: env.VITE_AWS_API_BASE_URL!
+    }
+started.then(stack => { if (!stopping) console.log(banner({ urls: stack.urls, cognito, aws })) }, () => {})
 
 // Whichever comes first ends the run: a signal (null), or a process failing at start-up or exiting later (its report).
 const failure = await Promise.race([

@@ -13,10 +13,21 @@ import { type Output, stopChild, waitForReady, watch } from './process.js'
 // The builds live in build.ts; `npm start` and the tests know them from here.
 export { build, buildSpa, ensureApi, ROOT } from './build.js'
 
-interface Ports { idp: number, api: number, spa: number, cognito: number, dynamodb: number }
+interface Ports {
+  idp: number
+  api: number
+  spa: number
+  cognito: number
+  dynamodb: number
+  /** The identity pool stand-in and the IAM gateway (local/src/aws): without them, no identity pool at all. */
+  identityPool?: number
+  iamGateway?: number
+}
 
 /** dynamodb: dynalite's own default port (DynamoDB Local's, 8000, is the API's). */
-export const DEFAULT_PORTS: Ports = { idp: 4000, api: 8000, spa: 3000, cognito: 9229, dynamodb: 4567 }
+export const DEFAULT_PORTS = {
+  idp: 4000, api: 8000, spa: 3000, cognito: 9229, dynamodb: 4567, identityPool: 9230, iamGateway: 8001
+}
 
 /** The local configuration: every value the API and the SPA read, pointing at the stand-ins. */
 export function localEnv (ports: Ports): Record<string, string> {
@@ -28,6 +39,8 @@ export function localEnv (ports: Ports): Record<string, string> {
     AUTH0_CLIENT_ID: 'local-spa-client',
     AUTH0_AUDIENCE: 'https://api.local.test',
     AUTH0_EMAIL_CLAIM: 'https://api.local.test/email',
+    // The ID-token claim the identity pool's role rules read (template.yaml: IdentityPoolPermissionsClaim).
+    AUTH0_PERMISSIONS_CLAIM: 'https://api.local.test/permissions',
     AWS_REGION: 'us-east-1',
     AWS_ACCESS_KEY_ID: 'local',
     AWS_SECRET_ACCESS_KEY: 'local',
@@ -46,7 +59,15 @@ export function localEnv (ports: Ports): Record<string, string> {
     VITE_AUTH0_CLIENT_ID: 'local-spa-client',
     VITE_AUTH0_AUDIENCE: 'https://api.local.test',
     VITE_AUTH0_REDIRECT_URI: `${spa}/callback`,
-    VITE_BACKEND_BASE_URL: api
+    VITE_BACKEND_BASE_URL: api,
+    // The identity pool (local/src/aws): its stand-in, and the IAM gateway in front of the Lambda handler.
+    ...ports.identityPool && ports.iamGateway
+      ? {
+          VITE_COGNITO_IDENTITY_POOL_ID: 'us-east-1:0ca1c0de-0000-4000-8000-000000000001',
+          VITE_COGNITO_IDENTITY_ENDPOINT: `http://localhost:${ports.identityPool}/`,
+          VITE_AWS_API_BASE_URL: `http://localhost:${ports.iamGateway}`
+        }
+      : {}
   }
 }
 
@@ -86,7 +107,8 @@ export async function startStack ({
         clientId: env.AUTH0_CLIENT_ID!,
         appOrigin: env.FRONTEND_ORIGIN!,
         audience: env.AUTH0_AUDIENCE!,
-        emailClaim: env.AUTH0_EMAIL_CLAIM!
+        emailClaim: env.AUTH0_EMAIL_CLAIM!,
+        permissionsClaim: env.AUTH0_PERMISSIONS_CLAIM
       })
       stops.push(idp.close)
       const cognito = await startCognito({
@@ -111,6 +133,19 @@ export async function startStack ({
     exits.push(api.exited)
     stops.push(() => stopChild(api.child))
     await waitForReady(`http://127.0.0.1:${ports.api}/health`, api)
+
+    if (standIns && env.VITE_AWS_API_BASE_URL) {
+      // The identity pool and API Gateway's IAM authorization, in front of the handler Lambda runs (api/dist).
+      const command = ['--import', 'tsx', 'src/aws/serve.ts']
+      const aws = watch('The AWS stand-ins (local/src/aws)', spawn(process.execPath, command, {
+        cwd: `${ROOT}local`,
+        env: { ...process.env, ...env },
+        stdio: ['ignore', 'pipe', 'pipe']
+      }), output)
+      exits.push(aws.exited)
+      stops.push(() => stopChild(aws.child))
+      await waitForReady(`${env.VITE_AWS_API_BASE_URL.replace('localhost', '127.0.0.1')}/`, aws)
+    }
 
     if (serveWith === 'nginx') {
       const nginx = await startNginx(webDist, ports.spa)

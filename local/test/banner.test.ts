@@ -8,10 +8,17 @@ import { USERS } from '../src/users.js'
 
 const urls = { spa: 'http://localhost:3000', api: 'http://localhost:8000', idp: 'http://localhost:4000' }
 const cognito = { endpoint: 'http://127.0.0.1:9229', poolId: 'us-east-1_L0calP00l' }
+const aws = {
+  identityEndpoint: 'http://localhost:9230/',
+  identityPoolId: 'us-east-1:0ca1c0de-0000-4000-8000-000000000001',
+  gateway: 'http://localhost:8001'
+}
 
 t.test('with the stand-ins: the URLs, every route, each demo user with their sub beside their login', async t => {
-  const text = banner({ urls, cognito })
+  const text = banner({ urls, cognito, aws })
   for (const url of Object.values(urls)) t.match(text, url)
+  t.match(text, /^ {2}ID pool +http:\/\/localhost:9230\/ {2}\(us-east-1:0ca1c0de-[0-9a-f-]+\)$/m)
+  t.match(text, /^ {2}IAM gateway +http:\/\/localhost:8001 {2}\(API Gateway's IAM authorization: GET \/aws\/whoami\)$/m)
   t.match(text, 'http://localhost:4000  (local stand-in)')
   t.match(text, 'http://127.0.0.1:9229  (cognito-local, pool us-east-1_L0calP00l)')
   for (const [route] of ROUTES) t.match(text, new RegExp(`^ +${route} `, 'm'), route)

@@ -3,13 +3,19 @@ import { answerSchemeOf } from './authenticate.js'
 import { AuthError } from './errors.js'
 import type { Claims } from './token-verifier.js'
 
-/** What a route needs, declared in its own options: `config: { auth: ... }`. */
-export type AuthRule = boolean | {
+/**
+ * What a route needs, declared in its own options: `config: { auth: ... }`. `'aws_iam'`: no Auth0 token, the
+ * request was signed with AWS credentials and API Gateway's IAM authorization checked it (auth/aws-iam.ts).
+ */
+export type AuthRule = boolean | 'aws_iam' | {
   /** Let machine-to-machine tokens in (default: routes are for people; machines get 403). */
   machines?: boolean
   /** Permissions the token must hold, all of them: otherwise 403 insufficient_scope (RFC 6750 §3.1). */
   permissions?: readonly string[]
 }
+
+/** The rules that take an Auth0 token. */
+export type TokenRule = Exclude<AuthRule, false | 'aws_iam'>
 
 /**
  * Auth0 marks client-credentials tokens with `gty` (a string, or a list in some tokens: `["password"]`);
@@ -37,7 +43,7 @@ function permissionsOf (claims: Claims, permissionsInScope: boolean): string[] {
 }
 
 /** Throws an AuthError (403) when the authenticated caller may not use a route with this rule. */
-export function authorize (request: FastifyRequest, claims: Claims, rule: Exclude<AuthRule, false>,
+export function authorize (request: FastifyRequest, claims: Claims, rule: TokenRule,
   { permissionsInScope = false } = {}) {
   const { machines = false, permissions = [] } = rule === true ? {} : rule
   if (!machines && isMachineToken(claims)) {

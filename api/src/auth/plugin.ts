@@ -4,6 +4,7 @@ import { createReplayStore, type ReplayStore } from '../replay/index.js'
 import { createAuthenticate, type AuthenticateOptions } from './authenticate.js'
 import { DPOP_WINDOW_SECONDS } from './dpop.js'
 import { authorize, type AuthRule } from './authorize.js'
+import { requireAwsCaller, type AwsCaller } from './aws-iam.js'
 import type { Claims } from './token-verifier.js'
 
 declare module 'fastify' {
@@ -13,6 +14,8 @@ declare module 'fastify' {
   }
   interface FastifyRequest {
     user: Claims | null
+    /** On `auth: 'aws_iam'` routes: who API Gateway's IAM authorization says signed the request. */
+    awsCaller: AwsCaller | null
   }
 }
 
@@ -49,6 +52,7 @@ export default fp(async function auth (fastify: FastifyInstance, options: AuthPl
     if (!given) await replayStore.close?.()
   })
   fastify.decorateRequest('user', null)
+  fastify.decorateRequest('awsCaller', null)
 
   fastify.addHook('onRoute', route => {
     const rule = route.config?.auth
@@ -56,6 +60,13 @@ export default fp(async function auth (fastify: FastifyInstance, options: AuthPl
       throw new Error(`${route.method} ${route.url} declares no auth: set config.auth (false for a public route)`)
     }
     if (rule === false) return
+    route.onRequest = [noStore, ...[route.onRequest ?? []].flat()]
+    if (rule === 'aws_iam') {
+      // API Gateway verified the signature before the function ran; its authorizer context must be in the event.
+      const requireCaller: preHandlerHookHandler = async request => { request.awsCaller = requireAwsCaller(request) }
+      route.preHandler = [requireCaller, ...[route.preHandler ?? []].flat()]
+      return
+    }
     const check: preHandlerHookHandler = async request => {
       const claims = await authenticate(request)
       authorize(request, claims, rule, { permissionsInScope })
@@ -63,7 +74,6 @@ export default fp(async function auth (fastify: FastifyInstance, options: AuthPl
       if (request.validationError) throw request.validationError
     }
     route.attachValidation = true
-    route.onRequest = [noStore, ...[route.onRequest ?? []].flat()]
     route.preHandler = [check, ...[route.preHandler ?? []].flat()]
   })
 }, { name: 'auth' })

@@ -33,3 +33,12 @@ export const MeSchema = Type.Object({
   auth0_user: Type.Object({ sub: Type.String(), email: Nullable(Type.String()) }),
   cognito_result: Type.Object({ user_pool: UserPoolSchema, federated_user: Nullable(FederatedUserSchema) })
 })
+
+/** `GET /aws/whoami`: the IAM caller as API Gateway's authorizer context names it (auth/aws-iam.ts). */
+export const AwsWhoamiSchema = Type.Object({
+  identity_id: Nullable(Type.String()),
+  identity_pool_id: Nullable(Type.String()),
+  user_arn: Type.String(),
+  authentication_provider: Nullable(Type.String()),
+  amr: Type.Array(Type.String())
+})

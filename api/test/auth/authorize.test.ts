@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify'
 import t from 'tap'
-import { authorize, type AuthRule } from '../../src/auth/authorize.js'
+import { authorize, type TokenRule } from '../../src/auth/authorize.js'
 import type { AuthError } from '../../src/auth/errors.js'
 import type { Claims } from '../../src/auth/token-verifier.js'
 
@@ -9,7 +9,7 @@ const person: Claims = { sub: 'auth0|alice', permissions: ['read:users'] }
 const machine: Claims = { sub: 'svc@clients', gty: 'client-credentials', permissions: ['read:users'] }
 
 /** The code authorize() refuses with, or 'ok'. */
-function outcome (claims: Claims, rule: Exclude<AuthRule, false>, permissionsInScope = false) {
+function outcome (claims: Claims, rule: TokenRule, permissionsInScope = false) {
   try {
     authorize(request(), claims, rule, { permissionsInScope })
     return 'ok'
