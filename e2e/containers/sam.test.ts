@@ -104,8 +104,13 @@ t.test("the README's sam local start-api is this test's", async t => {
 })
 
 t.test('env.local.json is the local configuration, with the stand-ins named as the container sees them', async t => {
-  const { AUTH0_JWKS_URI: jwks, AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: cognito, ...rest } = samEnv
+  const {
+    AUTH0_JWKS_URI: jwks, AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: cognito, DPOP_REPLAY_TABLE: replayTable, ...rest
+  } = samEnv
   for (const [name, value] of Object.entries(rest)) t.equal(value, env[name], name)
+  // No DynamoDB stand-in reaches SAM's container: each invocation's process keeps its own replay memory (README),
+  // rather than the template's table, which does not exist locally (every DPoP request would get a 503).
+  t.equal(replayTable, '', 'DPOP_REPLAY_TABLE empty: the in-process replay memory')
   t.equal(jwks, `http://idp:${DEFAULT_PORTS.idp}/.well-known/jwks.json`)
   t.equal(cognito, `http://cognito:${DEFAULT_PORTS.cognito}`)
 })
