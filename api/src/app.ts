@@ -55,13 +55,16 @@ class AccessLog extends LogController {
   }
 }
 
-/** pino JSON on stdout; a token or DPoP proof that ends up in a logged object is censored. */
+/**
+ * pino JSON on stdout; a token, DPoP proof or AWS session token (SigV4 calls to /aws/whoami) that ends up in a
+ * logged object is censored.
+ */
 export function loggerOptions (config: Pick<Config, 'LOG_LEVEL'>) {
   return {
     level: config.LOG_LEVEL,
     redact: {
-      paths: ['authorization', 'dpop'].flatMap(name =>
-        [`req.headers.${name}`, `headers.${name}`, `request.headers.${name}`]),
+      paths: ['authorization', 'dpop', 'x-amz-security-token'].flatMap(name =>
+        ['req.headers', 'headers', 'request.headers'].map(parent => `${parent}["${name}"]`)),
       censor: '[redacted]'
     }
   }

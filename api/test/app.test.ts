@@ -70,11 +70,15 @@ t.test('logs: one JSON line per request, the token never in them', async t => {
   const token = idp.signToken()
   await logged.inject({ url: '/me', headers: bearer(token) })
   await logged.inject({ url: '/me', headers: bearer(`${token}x`) })
-  await logged.inject({ url: '/echo-headers', headers: { ...bearer(token), dpop: 'eyJproof.eyJclaims.sig' } })
+  await logged.inject({
+    url: '/echo-headers',
+    headers: { ...bearer(token), dpop: 'eyJproof.eyJclaims.sig', 'x-amz-security-token': 'IQoJsessiontoken' }
+  })
   t.equal(lines.filter(line => line.includes('request completed')).length, 3)
   t.ok(lines.some(line => line.includes('"authorization":"[redacted]"')), 'a logged header is censored')
   t.notOk(lines.some(line => line.includes(token.slice(-20))), 'no part of the token')
   t.notOk(lines.some(line => line.includes('eyJproof')), 'nor of a DPoP proof')
+  t.notOk(lines.some(line => line.includes('IQoJsessiontoken')), 'nor an AWS session token')
   t.ok(lines.some(line => line.includes('FAST_JWT_INVALID_SIGNATURE')), 'the reason is logged')
 })
 
