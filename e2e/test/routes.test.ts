@@ -5,9 +5,9 @@
  */
 import { readFileSync } from 'node:fs'
 import t from 'tap'
-import { parse } from 'yaml'
 import { buildApp } from '../../api/src/app.js'
 import { loadConfig } from '../../api/src/config.js'
+import { httpApiRoutes, readTemplate } from '../../local/src/aws/template.js'
 import { banner, ROUTES } from '../../local/src/banner.js'
 import { DEFAULT_PORTS, localEnv, ROOT } from '../../local/src/stack.js'
 
@@ -28,12 +28,8 @@ async function appRoutes () {
   return routes
 }
 
-/** ApiFunction's HttpApi events as `METHOD /path` (API Gateway's `{param}`). */
-function templateRoutes (template: any) {
-  const events = Object.values<any>(template.Resources.ApiFunction.Properties.Events ?? {})
-  return new Set(events.filter(event => event.Type === 'HttpApi')
-    .map(event => `${event.Properties.Method.toUpperCase()} ${event.Properties.Path}`))
-}
+/** ApiFunction's HttpApi events as `METHOD /path`, read as the AWS stand-ins read them. */
+const templateRoutes = (template: unknown) => new Set(httpApiRoutes(template))
 
 /**
  * What the template must route for these app routes: each one, and for each path its CORS preflight, which the
@@ -60,8 +56,7 @@ function drift (wanted: Set<string>, routed: Set<string>) {
   ]
 }
 
-// CloudFormation's short forms (!Ref, !Sub, ...) stay unresolved: only the events' Method and Path are read here.
-const readTemplate = () => parse(readFileSync(`${ROOT}template.yaml`, 'utf8'), { logLevel: 'error' })
+const templateFile = `${ROOT}template.yaml`
 const app = await appRoutes()
 /** The app's routes a client calls, as the README and the banner write them (`GET /users/:sub`). */
 const documented = [...app].filter(route => !route.startsWith('OPTIONS ')).sort()
@@ -73,11 +68,11 @@ t.test('the app has the routes this test knows how to read', async t => {
 })
 
 t.test("template.yaml's API events are the app's routes, each path with its OPTIONS preflight", async t => {
-  t.same(drift(deployable(app), templateRoutes(readTemplate())), [])
+  t.same(drift(deployable(app), templateRoutes(readTemplate(templateFile))), [])
 })
 
 t.test('a drifted template is caught, in either direction', async t => {
-  const template = readTemplate()
+  const template = readTemplate(templateFile)
   const events = template.Resources.ApiFunction.Properties.Events
   t.ok(events.UserLookupPreflight && events.UserLookup, 'the events this test changes exist')
   delete events.UserLookupPreflight

@@ -16,20 +16,24 @@ type Node = string | { Ref?: string, Sub?: string, GetAtt?: string }
 const customTags = ['Ref', 'Sub', 'GetAtt']
   .map(name => ({ tag: `!${name}`, resolve: (value: string) => ({ [name]: value }) }))
 
+export const readTemplate = (path: string) =>
+  parse(readFileSync(path, 'utf8'), { customTags: customTags as ScalarTag[], logLevel: 'error' })
+
+/** ApiFunction's HttpApi events as `METHOD /path` (API Gateway's `{param}`), those `only` keeps. */
+export function httpApiRoutes (template: any, only: (event: any) => boolean = () => true): string[] {
+  const events = Object.values<any>(template.Resources.ApiFunction.Properties.Events ?? {})
+  return events.filter(event => event.Type === 'HttpApi' && only(event))
+    .map(event => `${event.Properties.Method.toUpperCase()} ${event.Properties.Path}`)
+}
+
+/** ApiFunction's HttpApi routes with `Auth: { Authorizer: AWS_IAM }`, as `GET /aws/whoami`. */
+export const readIamRoutes = (templatePath: string) =>
+  httpApiRoutes(readTemplate(templatePath), event => event.Properties.Auth?.Authorizer === 'AWS_IAM')
+
 /**
  * The rules for `parameters` (the stack's parameter values; the template's defaults fill the rest, and
  * `AWS::StackName` names the roles). Role names come from each role's RoleName.
  */
-const readTemplate = (path: string) =>
-  parse(readFileSync(path, 'utf8'), { customTags: customTags as ScalarTag[], logLevel: 'error' })
-
-/** ApiFunction's HttpApi routes with `Auth: { Authorizer: AWS_IAM }`, as `GET /aws/whoami`. */
-export function readIamRoutes (templatePath: string): string[] {
-  const events = Object.values<any>(readTemplate(templatePath).Resources.ApiFunction.Properties.Events)
-  return events.filter(event => event.Type === 'HttpApi' && event.Properties.Auth?.Authorizer === 'AWS_IAM')
-    .map(event => `${event.Properties.Method.toUpperCase()} ${event.Properties.Path}`)
-}
-
 export function readRoleRules (templatePath: string, parameters: Record<string, string>): RoleRule[] {
   const template = readTemplate(templatePath)
   const value = (name: string) => parameters[name] ?? String(template.Parameters[name]?.Default ?? `\${${name}}`)
